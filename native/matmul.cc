@@ -1,0 +1,34 @@
+// Batched sgemm (see matmul.h).
+#include "matmul.h"
+
+namespace gf {
+
+MatMulDims argMatMulDims(const Napi::CallbackInfo& info, size_t i) {
+  auto v = argInts(info, i, "matmul dims", MatMulDims::kCount, 0);
+  MatMulDims d{v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+  if (d.batchA < 1 || d.batchB < 1 || (d.batchA != d.batchB && d.batchA != 1 && d.batchB != 1)) {
+    fail(info.Env(), "matmul: batch sizes " + std::to_string(d.batchA) + " and " + std::to_string(d.batchB) +
+                         " do not broadcast");
+  }
+  if (d.transA > 1 || d.transB > 1) fail(info.Env(), "matmul: transpose flags must be 0 or 1");
+  return d;
+}
+
+void batchMatMul(const MatMulDims& d, const float* a, const float* b, float* c) {
+  const int64_t M = d.M, N = d.N, K = d.K;
+  if (K == 0) {
+    for (int64_t i = 0; i < d.batch() * M * N; ++i) c[i] = 0.f;
+    return;
+  }
+  if (M == 0 || N == 0) return;
+  const int64_t lda = d.transA ? M : K, ldb = d.transB ? K : N;
+  for (int64_t i = 0; i < d.batch(); ++i) {
+    const float* ai = a + (d.batchA == 1 ? 0 : i * M * K);
+    const float* bi = b + (d.batchB == 1 ? 0 : i * K * N);
+    dnnl_status_t st = dnnl_sgemm(d.transA ? 'T' : 'N', d.transB ? 'T' : 'N', M, N, K, 1.f, ai, lda, bi, ldb, 0.f,
+                                  c + i * M * N, N);
+    if (st != dnnl_success) throw std::runtime_error("dnnl_sgemm failed with status " + std::to_string(int(st)));
+  }
+}
+
+}  // namespace gf

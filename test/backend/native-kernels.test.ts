@@ -1,0 +1,318 @@
+/**
+ * Parity of the `native` backend's kernels against the stock `cpu` kernels (the oracle) over a grid of
+ * shapes, strides, paddings, channels, fused biases/activations and transposes; gradients of a small conv
+ * model; a tensor-leak check over training steps; and the add-on's argument checks. Skips, saying why, when
+ * the add-on is not built (npm run build:native).
+ *
+ * Relative error: max|native - cpu| / max(1, max|cpu|), at most 1e-4.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { registerNativeBackend } from '../../src/backend/native/index.js';
+import { loadAddon, type NativeAddon } from '../../src/backend/native/addon.js';
+
+const TOL = 1e-4;
+const ok = await registerNativeBackend();
+const SKIP = ok ? false : 'native add-on not built (build/Release/genforge_native.node missing): run npm run build:native';
+
+/** Deterministic values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  let s = (seed * 2654435761) >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+interface Input {
+  shape: number[];
+  data: Float32Array;
+}
+function input(shape: number[], seed: number): Input {
+  return { shape, data: values(shape.reduce((a, b) => a * b, 1), seed) };
+}
+
+/** Runs `fn` on `backend` with fresh tensors made from `inputs`; returns the outputs' values and shapes. */
+async function runOn(backend: string, inputs: Input[], fn: (...t: tf.Tensor[]) => tf.Tensor | tf.Tensor[]) {
+  await tf.setBackend(backend);
+  const ts = inputs.map((i) => tf.tensor(i.data, i.shape));
+  const outs = tf.tidy(() => fn(...ts));
+  const list = Array.isArray(outs) ? outs : [outs];
+  const res = list.map((t) => ({ shape: t.shape, data: t.dataSync() as Float32Array }));
+  tf.dispose([...ts, ...list]);
+  return res;
+}
+
+function relErr(a: Float32Array, ref: Float32Array): number {
+  let diff = 0, mag = 0;
+  for (let i = 0; i < ref.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - ref[i]!));
+    mag = Math.max(mag, Math.abs(ref[i]!));
+  }
+  return diff / Math.max(1, mag);
+}
+
+/** Counts the add-on's calls per entry point while `fn` runs (so a test proves the native path ran). */
+async function counting<T>(fn: () => Promise<T>): Promise<[T, Record<string, number>]> {
+  const addon = loadAddon() as NativeAddon;
+  const counts: Record<string, number> = {};
+  const saved: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(addon)) {
+    if (typeof v !== 'function') continue;
+    saved[k] = v;
+    (addon as Record<string, unknown>)[k] = (...args: unknown[]) => {
+      counts[k] = (counts[k] ?? 0) + 1;
+      return (v as (...a: unknown[]) => unknown)(...args);
+    };
+  }
+  try {
+    return [await fn(), counts];
+  } finally {
+    Object.assign(addon, saved);
+  }
+}
+
+async function assertParity(
+  label: string,
+  inputs: Input[],
+  fn: (...t: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+  entry?: string,
+): Promise<void> {
+  const ref = await runOn('cpu', inputs, fn);
+  const [got, counts] = await counting(() => runOn('native', inputs, fn));
+  if (entry) assert.ok((counts[entry] ?? 0) > 0, `${label}: native ${entry} was not called (calls: ${JSON.stringify(counts)})`);
+  assert.equal(got.length, ref.length);
+  for (let i = 0; i < ref.length; i++) {
+    assert.deepEqual(got[i]!.shape, ref[i]!.shape, `${label}: output ${i} shape`);
+    const e = relErr(got[i]!.data, ref[i]!.data);
+    assert.ok(e <= TOL, `${label}: output ${i} relative error ${e.toExponential(2)} > ${TOL}`);
+  }
+}
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+const EXPLICIT: Pad = [[0, 0], [1, 2], [2, 0], [0, 0]];
+const PADS: Pad[] = ['same', 'valid', EXPLICIT];
+const padName = (p: Pad) => (typeof p === 'string' ? p : 'explicit');
+
+interface ConvCase {
+  b: number; h: number; w: number; c: number; o: number; k: number; s: number; d: number; pad: Pad;
+}
+function convGrid(): ConvCase[] {
+  const cases: ConvCase[] = [];
+  for (const b of [1, 3])
+    for (const [h, w] of [[7, 7], [8, 5]] as const)
+      for (const c of [1, 3])
+        for (const o of [1, 4])
+          for (const [k, s, d] of [[1, 1, 1], [3, 1, 1], [3, 2, 1], [4, 2, 1], [3, 1, 2]] as const)
+            for (const pad of PADS) {
+              if (d > 1 && typeof pad !== 'string') continue; // TF.js: dilations with explicit pads are not supported
+              cases.push({ b, h, w, c, o, k, s, d, pad });
+            }
+  return cases;
+}
+const caseName = (q: ConvCase) => `b${q.b} ${q.h}x${q.w}x${q.c}->${q.o} k${q.k} s${q.s} d${q.d} ${padName(q.pad)}`;
+
+test('native kernels vs cpu', { skip: SKIP }, async (t) => {
+  await t.test('Conv2D grid', async () => {
+    for (const q of convGrid()) {
+      await assertParity(
+        `Conv2D ${caseName(q)}`,
+        [input([q.b, q.h, q.w, q.c], 1), input([q.k, q.k, q.c, q.o], 2)],
+        (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, q.s, q.pad, 'NHWC', q.d),
+        'conv2d',
+      );
+    }
+  });
+
+  await t.test('Conv2DBackpropInput grid (conv2d input gradient and conv2dTranspose)', async () => {
+    for (const q of convGrid()) {
+      if (q.d > 1) continue;
+      const info = tf.backend_util.computeConv2DInfo([q.b, q.h, q.w, q.c], [q.k, q.k, q.c, q.o], q.s, 1, q.pad);
+      await assertParity(
+        `Conv2DBackpropInput ${caseName(q)}`,
+        [input(info.outShape, 3), input([q.k, q.k, q.c, q.o], 4)],
+        (dy, f) =>
+          tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: f }, {
+            strides: q.s, pad: q.pad, dataFormat: 'NHWC', inputShape: [q.b, q.h, q.w, q.c],
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        'conv2dBackpropInput',
+      );
+    }
+    // The generator's transposed convolutions, batch 64 and one odd size.
+    for (const [b, h, ci, co] of [[64, 7, 16, 8], [64, 14, 8, 1], [2, 5, 3, 3]] as const) {
+      await assertParity(
+        `conv2dTranspose b${b} ${h}x${h}x${ci}->${co}`,
+        [input([b, h, h, ci], 5), input([4, 4, co, ci], 6)],
+        (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [b, 2 * h, 2 * h, co], 2, 'same'),
+        'conv2dBackpropInput',
+      );
+    }
+  });
+
+  await t.test('Conv2DBackpropFilter grid', async () => {
+    for (const q of convGrid()) {
+      if (q.d > 1) continue;
+      const info = tf.backend_util.computeConv2DInfo([q.b, q.h, q.w, q.c], [q.k, q.k, q.c, q.o], q.s, 1, q.pad);
+      await assertParity(
+        `Conv2DBackpropFilter ${caseName(q)}`,
+        [input([q.b, q.h, q.w, q.c], 7), input(info.outShape, 8)],
+        (x, dy) =>
+          tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+            strides: q.s, pad: q.pad, dataFormat: 'NHWC', filterShape: [q.k, q.k, q.c, q.o],
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        'conv2dBackpropFilter',
+      );
+    }
+  });
+
+  await t.test('DCGAN discriminator convolutions at batch 64 (forward and both gradients)', async () => {
+    for (const [h, ci, co] of [[28, 1, 16], [14, 16, 8]] as const) {
+      await assertParity(
+        `D conv ${h}x${h}x${ci}->${co}`,
+        [input([64, h, h, ci], 9), input([4, 4, ci, co], 10)],
+        (x, f) => {
+          const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))));
+          return [tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'), ...g([x, f])];
+        },
+        'conv2dBackpropFilter',
+      );
+    }
+  });
+
+  await t.test('FusedConv2D: bias and activations', async () => {
+    const acts = ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu'] as const;
+    for (const activation of acts)
+      for (const [s, pad] of [[1, 'same'], [2, 'valid'], [2, EXPLICIT]] as const)
+        for (const withBias of [true, false]) {
+          const ins = [input([2, 7, 6, 3], 11), input([3, 3, 3, 4], 12), input([4], 13), input([4], 14)];
+          await assertParity(
+            `FusedConv2D ${activation} s${s} ${padName(pad as Pad)} bias=${withBias}`,
+            ins,
+            (x, f, bias, alpha) =>
+              tf.fused.conv2d({
+                x: tf.mul(x, 4) as tf.Tensor4D, filter: f as tf.Tensor4D, strides: s, pad: pad as Pad,
+                bias: withBias ? bias : undefined, activation, leakyreluAlpha: 0.3,
+                preluActivationWeights: activation === 'prelu' ? alpha : undefined,
+              }),
+            activation === 'prelu' ? undefined : 'fusedConv2d',
+          );
+        }
+  });
+
+  await t.test('BatchMatMul: transposes, batches, broadcasting, odd sizes', async () => {
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[1, 1], [1, 1], false, false],
+      [[7, 5], [5, 3], false, false],
+      [[5, 7], [5, 3], true, false],
+      [[7, 5], [3, 5], false, true],
+      [[5, 7], [3, 5], true, true],
+      [[64, 100], [100, 96], false, false],
+      [[64, 96], [64, 100], true, false],
+      [[4, 7, 5], [4, 5, 3], false, false],
+      [[4, 7, 5], [1, 5, 3], false, false],
+      [[1, 5, 7], [4, 3, 5], true, true],
+      [[2, 3, 7, 5], [2, 3, 5, 3], false, false],
+    ];
+    for (const [sa, sb, ta, tb] of cases) {
+      await assertParity(
+        `BatchMatMul ${sa}x${sb} tA=${ta} tB=${tb}`,
+        [input(sa, 15), input(sb, 16)],
+        (a, b) => tf.matMul(a, b, ta, tb),
+        'batchMatMul',
+      );
+    }
+  });
+
+  await t.test('_FusedMatMul: bias and activations, transposes', async () => {
+    for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu'] as const)
+      for (const [ta, tb] of [[false, false], [true, true]] as const)
+        for (const biasShape of [[6], [1], null]) {
+          const sa = ta ? [5, 7] : [7, 5], sb = tb ? [6, 5] : [5, 6];
+          await assertParity(
+            `_FusedMatMul ${activation} tA=${ta} tB=${tb} bias=${biasShape}`,
+            [input(sa, 17), input(sb, 18), input(biasShape ?? [6], 19)],
+            (a, b, bias) =>
+              tf.fused.matMul({
+                a: tf.mul(a, 3), b, transposeA: ta, transposeB: tb, bias: biasShape ? bias : undefined,
+                activation, leakyreluAlpha: 0.25,
+              }),
+            'fusedMatMul',
+          );
+        }
+  });
+
+  await t.test('gradients of a small conv model are equal on cpu and native', async () => {
+    const grads = async (backend: string) => {
+      await tf.setBackend(backend);
+      const w1 = tf.variable(tf.tensor(values(3 * 3 * 3 * 8, 21), [3, 3, 3, 8]), true, 'w1' + backend);
+      const b1 = tf.variable(tf.tensor(values(8, 22), [8]), true, 'b1' + backend);
+      const w2 = tf.variable(tf.tensor(values(4 * 4 * 2 * 8, 23), [4, 4, 2, 8]), true, 'w2' + backend);
+      const wd = tf.variable(tf.tensor(values(10 * 10 * 2 * 1, 24), [200, 1]), true, 'wd' + backend);
+      const x = tf.tensor(values(4 * 9 * 9 * 3, 25), [4, 9, 9, 3]) as tf.Tensor4D;
+      const { value, grads: g } = tf.variableGrads(() => {
+        const h = tf.fused.conv2d({ x, filter: w1 as tf.Tensor4D, strides: 2, pad: 'same', bias: b1, activation: 'leakyrelu', leakyreluAlpha: 0.2 });
+        const u = tf.leakyRelu(tf.conv2dTranspose(h, w2 as tf.Tensor4D, [4, 10, 10, 2], 2, 'same'), 0.2);
+        return tf.mean(tf.sigmoid(tf.matMul(tf.reshape(u, [4, 200]), wd))) as tf.Scalar;
+      });
+      const out = [value, g['w1' + backend]!, g['b1' + backend]!, g['w2' + backend]!, g['wd' + backend]!].map((t) => t.dataSync() as Float32Array);
+      tf.dispose([value, ...Object.values(g), w1, b1, w2, wd, x]);
+      return out;
+    };
+    const ref = await grads('cpu');
+    const [got, counts] = await counting(() => grads('native'));
+    assert.ok((counts.conv2dBackpropFilter ?? 0) >= 2 && (counts.conv2dBackpropInput ?? 0) >= 1 && (counts.conv2d ?? 0) >= 2, JSON.stringify(counts));
+    ref.forEach((r, i) => {
+      const e = relErr(got[i]!, r);
+      assert.ok(e <= TOL, `gradient ${i}: relative error ${e.toExponential(2)}`);
+    });
+  });
+
+  await t.test('no tensor leak across training steps on native', async () => {
+    await tf.setBackend('native');
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, strides: 2, padding: 'same' }),
+        tf.layers.batchNormalization(),
+        tf.layers.leakyReLU({ alpha: 0.2 }),
+        tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 1 }),
+      ],
+    });
+    const opt = tf.train.adam(2e-4, 0.5);
+    const x = tf.tensor(values(4 * 64, 31), [4, 8, 8, 1]);
+    const y = tf.ones([4, 1]);
+    const step = () =>
+      tf.tidy(() => {
+        opt.minimize(() => tf.losses.sigmoidCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+      });
+    step(); // the optimizer creates its slots on the first step
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([x, y]);
+    opt.dispose();
+    model.dispose();
+  });
+
+  await t.test('native entry points reject bad arguments with plain JS errors', () => {
+    const addon = loadAddon() as NativeAddon;
+    const geom = Int32Array.from([1, 4, 4, 1, 3, 3, 1, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1]);
+    const f = (n: number) => new Float32Array(n);
+    addon.conv2d(f(16), f(9), f(16), geom); // well-formed: no throw
+    assert.throws(() => addon.conv2d(f(15), f(9), f(16), geom), /x must have 16 elements/);
+    assert.throws(() => addon.conv2d(f(16), f(9), f(16), new Int32Array(3)), /conv geometry must have 17/);
+    assert.throws(() => addon.conv2d([] as unknown as Float32Array, f(9), f(16), geom), /must be a Float32Array/);
+    assert.throws(() => addon.conv2dBackpropFilter(f(16), f(16), f(8), geom), /dw must have 9 elements/);
+    assert.throws(() => addon.batchMatMul(f(6), f(6), f(4), Int32Array.from([2, 3, 1, 2, 3, 0, 0])), /do not broadcast/);
+    assert.throws(() => addon.fusedMatMul(f(6), f(6), f(3), f(4), Int32Array.from([1, 1, 2, 2, 3, 0, 0]), 0, 0), /bias must have N=2/);
+    assert.throws(() => addon.fusedConv2d(f(16), f(9), null, f(16), geom, 9, 0), /activation must be an integer/);
+  });
+});
