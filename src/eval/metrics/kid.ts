@@ -54,9 +54,15 @@ export function kid(real: Features, fake: Features, options: KidOptions = {}): K
   const sizeOf = (n: number): number => (subsetSize === 0 || subsetSize >= n ? n : subsetSize);
   const mReal = sizeOf(real.n);
   const mFake = sizeOf(fake.n);
+  if (mReal === real.n && mFake === fake.n) {
+    // Both sets whole: every subset is the same, so compute it once (and report it exactly).
+    const v = mmd2Unbiased(real, fake);
+    return { mean: v, std: 0, values: new Float64Array(subsets).fill(v) };
+  }
   const rng = new Rng(seed);
   const values = new Float64Array(subsets);
   for (let s = 0; s < subsets; s++) {
+    // A set taken whole in every subset needs no draw (MMD² does not depend on the order of rows).
     const x = mReal === real.n ? real : selectRows(real, rng.permutation(real.n), mReal);
     const y = mFake === fake.n ? fake : selectRows(fake, rng.permutation(fake.n), mFake);
     values[s] = mmd2Unbiased(x, y);
