@@ -96,17 +96,21 @@ function readDir(dir: string): { dirs: string[]; files: string[]; hidden: number
   return { dirs, files, hidden };
 }
 
-/** Image files under `dir`, recursively, sorted; counts what was ignored. */
+/** Image files under `dir`, recursively, sorted by their path relative to `dir`; counts what was ignored. */
 function imagesUnder(dir: string): { files: string[]; ignored: number } {
-  const { dirs, files, hidden } = readDir(dir);
-  const out = files.filter(isImageName).map((f) => join(dir, f));
-  let ignored = hidden + files.length - out.length;
-  for (const d of dirs) {
-    const sub = imagesUnder(join(dir, d));
-    out.push(...sub.files);
-    ignored += sub.ignored;
-  }
-  return { files: out, ignored };
+  const out: { rel: string; file: string }[] = [];
+  let ignored = 0;
+  const walk = (sub: string): void => {
+    const here = join(dir, sub);
+    const { dirs, files, hidden } = readDir(here);
+    const images = files.filter(isImageName);
+    ignored += hidden + files.length - images.length;
+    for (const f of images) out.push({ rel: sub ? `${sub}/${f}` : f, file: join(here, f) });
+    for (const d of dirs) walk(sub ? `${sub}/${d}` : d);
+  };
+  walk('');
+  out.sort((a, b) => byCodePoint(a.rel, b.rel));
+  return { files: out.map((o) => o.file), ignored };
 }
 
 /** List a folder's images and classes (see the header comment for the rules). */
@@ -193,6 +197,35 @@ async function decode(file: string, size: number, channels: 1 | 3): Promise<Buff
   return data;
 }
 
+/** Decode `indices` of `files` into one [N, size, size, channels] buffer; returns what decoded and what failed. */
+async function decodeAll(
+  files: readonly string[],
+  indices: readonly number[],
+  size: number,
+  channels: 1 | 3,
+  limit: number,
+): Promise<{ kept: number[]; pixels: Uint8Array; failed: { file: string; reason: string }[] }> {
+  const imageBytes = size * size * channels;
+  const pixels = new Uint8Array(indices.length * imageBytes);
+  const failed: { file: string; reason: string }[] = [];
+  const ok = await mapLimit(indices, limit, async (fileIndex, slot) => {
+    const r = await attempt(() => decode(files[fileIndex]!, size, channels));
+    if (r.ok) pixels.set(r.value, slot * imageBytes);
+    else failed.push({ file: files[fileIndex]!, reason: r.reason });
+    return r.ok;
+  });
+  const kept = indices.filter((_, slot) => ok[slot]);
+  if (kept.length === indices.length) return { kept, pixels, failed };
+  // Close the gaps left by files that failed.
+  let to = 0;
+  ok.forEach((good, slot) => {
+    if (!good) return;
+    if (to !== slot) pixels.copyWithin(to * imageBytes, slot * imageBytes, (slot + 1) * imageBytes);
+    to++;
+  });
+  return { kept, pixels: pixels.slice(0, to * imageBytes), failed };
+}
+
 function listFailures(dir: string, failed: readonly { file: string; reason: string }[]): string {
   const shown = failed.slice(0, LIST_LIMIT).map((f) => `${relative(dir, f.file).split(sep).join('/')} (${f.reason})`);
   const more = failed.length > LIST_LIMIT ? `; and ${fmtCount(failed.length - LIST_LIMIT)} more` : '';
@@ -218,7 +251,7 @@ export async function loadFolderDataset(dir: string, options: FolderOptions = {}
   }
   if (listing.ignored > 0) log.debug(`${dir}: ${fmtCount(listing.ignored)} non-image or hidden files ignored`);
 
-  // 2. Read every header: unreadable files are found here, and the default channel count decided.
+  // 2. Read every header: most unreadable files are found here, and the default channel count decided.
   const failed: { file: string; reason: string }[] = [];
   const gray = await mapLimit(listing.files, limit, (f) => attempt(() => isGrayscale(f)));
   const readable: number[] = [];
@@ -226,31 +259,21 @@ export async function loadFolderDataset(dir: string, options: FolderOptions = {}
     if (g.ok) readable.push(i);
     else failed.push({ file: listing.files[i]!, reason: g.reason });
   });
-  const channels: 1 | 3 = options.channels ?? (readable.length > 0 && readable.every((i) => (gray[i] as { value: boolean }).value) ? 1 : 3);
+  const allGray = (files: readonly number[]): boolean => files.length > 0 && files.every((i) => (gray[i] as { value: boolean }).value);
+  let channels: 1 | 3 = options.channels ?? (allGray(readable) ? 1 : 3);
 
-  // 3. Decode every readable file into its slot; a file can still fail here (e.g. truncated pixel data).
-  const imageBytes = size * size * channels;
-  let pixels = new Uint8Array(readable.length * imageBytes);
-  const decoded = await mapLimit(readable, limit, async (fileIndex, slot) => {
-    const r = await attempt(() => decode(listing.files[fileIndex]!, size, channels));
-    if (r.ok) pixels.set(r.value, slot * imageBytes);
-    else failed.push({ file: listing.files[fileIndex]!, reason: r.reason });
-    return r.ok;
-  });
-
-  // 4. Drop the slots of files that failed to decode.
-  const kept = readable.filter((_, slot) => decoded[slot]);
-  if (kept.length < readable.length) {
-    let to = 0;
-    decoded.forEach((ok, slot) => {
-      if (!ok) return;
-      if (to !== slot) pixels.copyWithin(to * imageBytes, slot * imageBytes, (slot + 1) * imageBytes);
-      to++;
-    });
-    pixels = pixels.slice(0, to * imageBytes);
+  // 3. Decode every readable file; a file can still fail here (e.g. truncated pixel data).
+  let decoded = await decodeAll(listing.files, readable, size, channels, limit);
+  failed.push(...decoded.failed);
+  // The only colour files may have been among those that failed: then the default is 1 channel after all.
+  if (options.channels === undefined && channels === 3 && allGray(decoded.kept)) {
+    channels = 1;
+    decoded = await decodeAll(listing.files, decoded.kept, size, channels, limit);
+    failed.push(...decoded.failed);
   }
+  const { kept, pixels } = decoded;
 
-  // 5. Report unreadable files once, sorted like the listing.
+  // 4. Report unreadable files once, sorted like the listing.
   if (failed.length > 0) {
     const order = new Map(listing.files.map((f, i) => [f, i]));
     failed.sort((a, b) => order.get(a.file)! - order.get(b.file)!);

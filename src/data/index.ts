@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { ERROR_CODES, GenforgeError } from '../errors.js';
 import { loadFashionMnist } from './fashion-mnist.js';
-import { loadFolderDataset } from './folder.js';
+import { IMAGE_EXTENSIONS, loadFolderDataset } from './folder.js';
 import { loadIdxDataset } from './idx.js';
 import { loadMnist } from './mnist.js';
 import type { Dataset, DatasetSpec } from './types.js';
@@ -53,6 +53,9 @@ export async function loadDataset(spec: DatasetSpec): Promise<Dataset> {
       ...(spec.channels !== undefined ? { channels: spec.channels } : {}),
       ...(spec.strict !== undefined ? { strict: spec.strict } : {}),
     });
+  }
+  if (IMAGE_EXTENSIONS.some((ext) => dataset.toLowerCase().endsWith(ext))) {
+    throw new GenforgeError(ERROR_CODES.BAD_DATA_FILE, `${dataset} is a single image; pass the folder that holds the images (one sub-folder per class for labels)`);
   }
   if (spec.labels !== undefined && !existsSync(spec.labels)) {
     throw new GenforgeError(ERROR_CODES.DATASET_NOT_FOUND, `labels file "${spec.labels}" does not exist; pass the IDX labels file that belongs to ${dataset}, or drop --labels for unlabeled data`);
