@@ -6,7 +6,7 @@
  * per class, the file number being the class index (checked by eye against the class names below). There
  * are 70,002 entries in all: 7,002 in 0.json and 7,000 in each other file; entries 1,000 and 7,001 of 0.json
  * are empty arrays and are dropped, which leaves exactly 7,000 images per class, 70,000 in all. (0.json also
- * holds a few exact duplicates, as the original dataset does; they are kept.)
+ * holds 3 pairs of identical images; they are kept.)
  *
  * The package has no train/test split, so genforge makes a fixed one: a stratified split seeded with
  * FASHION_SPLIT_SEED (xoshiro128**, src/util/rng.ts). For each class in order 0..9, the class's images in
