@@ -34,6 +34,7 @@ import {
   prdc,
   rowSqNorms,
   selectRows,
+  symmetricEigen,
   traceSqrtProduct,
   type Features,
 } from '../../src/eval/metrics/index.js';
@@ -178,6 +179,63 @@ describe('distance kernel', () => {
       assertClose(nn.distance[i]!, best, 1e-9, 1e-12, 'NN distance');
     }
   });
+});
+
+describe('symmetric eigendecomposition', () => {
+  const rng = new Rng(12);
+  const symmetric = (d: number): Float64Array => {
+    const g = randomFeatures(rng, d, d).data;
+    const a = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] = g[i * d + j]! + g[j * d + i]!;
+    return a;
+  };
+  const lowRank = (d: number, r: number): Float64Array => {
+    const x = randomFeatures(rng, d, r).data;
+    const a = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let k = 0; k < r; k++) s += x[i * r + k]! * x[j * r + k]!;
+        a[i * d + j] = s;
+      }
+    }
+    return a;
+  };
+  const diagonal = Float64Array.from([3, 0, 0, 0, -1, 0, 0, 0, 3]);
+  const identity = Float64Array.from([1, 0, 0, 1]);
+  const cases: Array<[string, Float64Array, number]> = [
+    ['1 × 1', Float64Array.from([-2.5]), 1],
+    ['2 × 2', symmetric(2), 2],
+    ['diagonal with a repeated value', diagonal, 3],
+    ['identity', identity, 2],
+    ['zero', new Float64Array(16), 4],
+    ['random 9 × 9', symmetric(9), 9],
+    ['random 40 × 40', symmetric(40), 40],
+    ['rank 3 of 12 (singular PSD)', lowRank(12, 3), 12],
+  ];
+  for (const [name, a, d] of cases) {
+    it(`${name}: A = VΛVᵀ, V orthogonal, eigenvalues as ml-matrix's, values-only path the same`, () => {
+      const { values, vectorsT: vt } = symmetricEigen(a, d, { vectors: true });
+      const scale = Math.max(1, ...Array.from(a, Math.abs));
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          let rec = 0;
+          let dot = 0;
+          for (let k = 0; k < d; k++) {
+            rec += vt![k * d + i]! * values[k]! * vt![k * d + j]!;
+            dot += vt![i * d + k]! * vt![j * d + k]!;
+          }
+          assertClose(rec, a[i * d + j]!, 0, 1e-13 * scale * d, `A[${i}][${j}]`);
+          assertClose(dot, i === j ? 1 : 0, 0, 1e-13 * d, `VᵀV[${i}][${j}]`);
+        }
+      }
+      const sorted = Array.from(values).sort((x, y) => x - y);
+      const rows = Array.from({ length: d }, (_, i) => Array.from(a.subarray(i * d, (i + 1) * d)));
+      const ref = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true }).realEigenvalues.sort((x, y) => x - y);
+      ref.forEach((v, i) => assertClose(sorted[i]!, v, 0, 1e-13 * scale * d, `λ${i}`));
+      assert.deepEqual(Array.from(symmetricEigen(a, d).values).sort((x, y) => x - y), sorted);
+    });
+  }
 });
 
 describe('FID', () => {

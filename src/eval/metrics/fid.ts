@@ -6,17 +6,16 @@
  *
  * Everything is float64. Covariances are unbiased (divide by n − 1). The trace term uses symmetric
  * eigendecompositions only, so it is real and exact up to rounding, with no iteration and no complex
- * numbers: with S = Σ₁^{1/2} (from eigh of Σ₁), M = S Σ₂ S is symmetric positive semi-definite and has the
+ * numbers: with S = Σ₁^{1/2} (from eigh of Σ₁, ./linalg.ts), M = S Σ₂ S is symmetric positive semi-definite and has the
  * same eigenvalues as Σ₁Σ₂ (AB and BA share eigenvalues), so tr (Σ₁Σ₂)^{1/2} = Σᵢ √max(λᵢ(M), 0).
  * Rounding can leave tiny negative eigenvalues (singular covariances) and a tiny negative FID (identical
  * sets): both are clamped to 0.
  */
 
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-
 import { log } from '../../log.js';
 import { checkFeatures, checkSameDim, type Features } from './features.js';
 import { dotBlock } from './distance.js';
+import { symmetricEigen } from './linalg.js';
 
 /** Mean and unbiased covariance of a feature set. */
 export interface GaussianStats {
@@ -105,30 +104,28 @@ export function traceSqrtProduct(a: Float64Array, b: Float64Array, d: number): n
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) m[i * d + j] = 0.5 * (M[i * d + j]! + M[j * d + i]!);
   }
-  const evd = new EigenvalueDecomposition(toMatrix(m, d), { assumeSymmetric: true });
+  // Only the eigenvalues of M are needed: no eigenvectors, about a sixth of the work.
   let tr = 0;
-  for (const lambda of evd.realEigenvalues) tr += Math.sqrt(Math.max(lambda, 0));
+  for (const lambda of symmetricEigen(m, d).values) tr += Math.sqrt(Math.max(lambda, 0));
   return tr;
 }
 
 /** A^{1/2} = V diag(√max(λ, 0)) Vᵀ for symmetric A ([d, d] row-major). */
 export function symmetricSqrt(a: Float64Array, d: number): Float64Array {
-  const evd = new EigenvalueDecomposition(toMatrix(a, d), { assumeSymmetric: true });
-  const V = evd.eigenvectorMatrix;
-  const root = evd.realEigenvalues.map((l) => Math.sqrt(Math.max(l, 0)));
-  const out = new Float64Array(d * d);
-  // out[i][j] = Σ_k V[i][k] √λ_k V[j][k]; VS = V · diag(√λ) first.
-  const vs = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let k = 0; k < d; k++) vs[i * d + k] = V.get(i, k) * root[k]!;
+  const { values, vectorsT } = symmetricEigen(a, d, { vectors: true });
+  // out[i][j] = Σ_k V[i][k] √λ_k V[j][k]: rows of V·diag(√λ) against rows of V (V = vectorsTᵀ).
   const v = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let k = 0; k < d; k++) v[i * d + k] = V.get(i, k);
+  const vs = new Float64Array(d * d);
+  for (let k = 0; k < d; k++) {
+    const root = Math.sqrt(Math.max(values[k]!, 0));
+    for (let i = 0; i < d; i++) {
+      const x = vectorsT![k * d + i]!;
+      v[i * d + k] = x;
+      vs[i * d + k] = x * root;
+    }
+  }
+  const out = new Float64Array(d * d);
   dotBlock({ n: d, d, data: vs }, 0, d, { n: d, d, data: v }, 0, d, out);
   for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) out[j * d + i] = out[i * d + j]!;
   return out;
-}
-
-function toMatrix(a: Float64Array, d: number): Matrix {
-  const rows: number[][] = [];
-  for (let i = 0; i < d; i++) rows.push(Array.from(a.subarray(i * d, (i + 1) * d)));
-  return new Matrix(rows);
 }

@@ -5,6 +5,7 @@
 export * from './features.js';
 export { dotBlock, distanceBlock, nearestNeighbours, rowSqNorms } from './distance.js';
 export * from './fid.js';
+export { symmetricEigen, type SymmetricEigen } from './linalg.js';
 export * from './kid.js';
 export * from './prdc.js';
 export * from './inception-score.js';
