@@ -22,7 +22,7 @@
  * starts. Unreadable files are skipped with one warning listing them; with `strict` they are an error
  * (NO_IMAGES). Decoding runs with bounded concurrency (libvips decodes on its own thread pool).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import sharp from 'sharp';
@@ -100,8 +100,12 @@ function readDir(dir: string): { dirs: string[]; files: string[]; hidden: number
 function imagesUnder(dir: string): { files: string[]; ignored: number } {
   const out: { rel: string; file: string }[] = [];
   let ignored = 0;
+  const seen = new Set<string>(); // real paths walked, so that a symlink loop is walked once
   const walk = (sub: string): void => {
     const here = join(dir, sub);
+    const real = realpathSync(here);
+    if (seen.has(real)) return;
+    seen.add(real);
     const { dirs, files, hidden } = readDir(here);
     const images = files.filter(isImageName);
     ignored += hidden + files.length - images.length;

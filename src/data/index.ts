@@ -42,6 +42,9 @@ export async function loadDataset(spec: DatasetSpec): Promise<Dataset> {
 
   // 2. Paths.
   if (!dataset || !existsSync(dataset)) {
+    if (dataset && existsSync(`${dataset}.gz`)) {
+      throw new GenforgeError(ERROR_CODES.DATASET_NOT_FOUND, `${dataset} does not exist but ${dataset}.gz does; decompress it with gunzip ("gunzip -k ${dataset}.gz")`);
+    }
     throw new GenforgeError(ERROR_CODES.DATASET_NOT_FOUND, `dataset "${dataset}" is neither a known name nor an existing path; ${WHAT_IS_VALID}`);
   }
   if (statSync(dataset).isDirectory()) {

@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
@@ -76,6 +76,7 @@ before(async () => {
   put('classes/cats/a.png', dot(10));
   put('classes/empty/readme.md', 'nothing here');
   put('classes/loose.png', dot(99));
+  symlinkSync(join(root, 'classes', 'dogs'), join(root, 'classes', 'dogs', 'deeper', 'loop'), 'dir');
 
   // broken/: one good file and three bad ones, a hidden junk file and a text file.
   put('broken/good.png', dot(77));
@@ -182,7 +183,7 @@ test('imageSize sets the output size (default 32)', async () => {
   await assert.rejects(loadFolderDataset(join(root, 'gray'), { imageSize: 2.5 }), { code: ERROR_CODES.BAD_CONFIG });
 });
 
-test('sub-folders are classes, sorted; nested images belong to their class; loose files and empty folders warned about', async () => {
+test('sub-folders are classes, sorted; nested images belong to their class (a symlink loop is walked once); loose files and empty folders warned about', async () => {
   logged.length = 0;
   const dir = join(root, 'classes');
   const ds = await loadFolderDataset(dir, { imageSize: 4 });

@@ -67,6 +67,8 @@ test('a path that does not exist lists the valid names', async () => {
   await rejectsCoded(loadDataset({ dataset: join(dir, 'missing') }), ERROR_CODES.DATASET_NOT_FOUND, /missing/, /mnist, fashion-mnist/, /IDX image file/, /folder/);
   await rejectsCoded(loadDataset({ dataset: 'MNIST' }), ERROR_CODES.DATASET_NOT_FOUND, /"MNIST" is neither a known name/);
   await rejectsCoded(loadDataset({ dataset: join(dir, 'images'), labels: join(dir, 'nolabels') }), ERROR_CODES.DATASET_NOT_FOUND, /nolabels/);
+  writeFileSync(join(dir, 'zipped.gz'), 'x');
+  await rejectsCoded(loadDataset({ dataset: join(dir, 'zipped') }), ERROR_CODES.DATASET_NOT_FOUND, /zipped\.gz does/, /gunzip/);
 });
 
 test('--labels with a folder or a named dataset is an error', async () => {
