@@ -245,6 +245,21 @@ describe('FID', () => {
     const r = fid(x, x);
     assert.ok(r.fid >= 0 && r.fid < 1e-9, `FID ${r.fid}`);
   });
+  it('mean and unbiased covariance match a naive two-pass computation (across sample chunks and row blocks)', () => {
+    const x = randomFeatures(rng, 1030, 70, 1, 3); // > 1,024 samples per chunk, > 64 rows per block
+    const s = gaussianStats(x);
+    const { n, d, data } = x;
+    for (let a = 0; a < d; a++) {
+      let m = 0;
+      for (let i = 0; i < n; i++) m += data[i * d + a]!;
+      assertClose(s.mean[a]!, m / n, 1e-13, 1e-13, `mean ${a}`);
+    }
+    for (const [a, b] of [[0, 0], [0, 69], [69, 0], [63, 64], [64, 63], [35, 12], [69, 69]] as const) {
+      let c = 0;
+      for (let i = 0; i < n; i++) c += (data[i * d + a]! - s.mean[a]!) * (data[i * d + b]! - s.mean[b]!);
+      assertClose(s.cov[a * d + b]!, c / (n - 1), 1e-12, 1e-13, `cov[${a}][${b}]`);
+    }
+  });
   it('matches the closed form for diagonal Gaussians', () => {
     // Σ₁ = diag(a), Σ₂ = diag(b): FID = ‖μ₁ − μ₂‖² + Σ (√aᵢ − √bᵢ)².
     const d = 4;

@@ -17,6 +17,10 @@ import { checkFeatures, checkSameDim, type Features } from './features.js';
 import { dotBlock } from './distance.js';
 import { symmetricEigen } from './linalg.js';
 
+/** Samples per chunk of the covariance sum: a [d, 1024] transposed chunk is 16 MB at d = 2048. */
+const COV_SAMPLE_CHUNK = 1024;
+const COV_ROW_BLOCK = 64;
+
 /** Mean and unbiased covariance of a feature set. */
 export interface GaussianStats {
   readonly d: number;
@@ -34,7 +38,7 @@ export interface FidResult {
   readonly covTerm: number;
 }
 
-/** Mean and unbiased covariance (two passes: centre, then XᵀX / (n − 1)). Needs n ≥ 2. */
+/** Mean and unbiased covariance (two passes: mean, then centred XᵀX / (n − 1) by sample chunks). Needs n ≥ 2. */
 export function gaussianStats(f: Features, what = 'features'): GaussianStats {
   checkFeatures(f, what, 2);
   const { n, d, data } = f;
@@ -47,15 +51,33 @@ export function gaussianStats(f: Features, what = 'features'): GaussianStats {
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j]!;
   for (let j = 0; j < d; j++) mean[j] /= n;
-  // Centred and transposed, Xcᵀ: [d, n], so that cov[a][b] is a dot product of two rows.
-  const xt = new Float64Array(d * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xt[j * n + i] = data[i * d + j]! - mean[j]!;
-  const cols: Features = { n: d, d: n, data: xt };
+  // XᵀX accumulated over chunks of samples: each chunk is centred and transposed to Xcᵀ [d, c], so that
+  // cov[a][b] is a dot product of rows a and b; only the upper triangle (b ≥ row block start) is computed.
+  const chunk = Math.max(1, Math.min(n, COV_SAMPLE_CHUNK));
+  const xt = new Float64Array(d * chunk);
+  const buf = new Float64Array(COV_ROW_BLOCK * d);
   const cov = new Float64Array(d * d);
-  dotBlock(cols, 0, d, cols, 0, d, cov);
-  for (let k = 0; k < d * d; k++) cov[k] /= n - 1;
-  // Exactly symmetric (dotBlock already is, this only guards the contract).
-  for (let a = 0; a < d; a++) for (let b = a + 1; b < d; b++) cov[b * d + a] = cov[a * d + b]!;
+  for (let s0 = 0; s0 < n; s0 += chunk) {
+    const c = Math.min(chunk, n - s0);
+    for (let i = 0; i < c; i++) {
+      for (let j = 0; j < d; j++) xt[j * c + i] = data[(s0 + i) * d + j]! - mean[j]!;
+    }
+    const cols: Features = { n: d, d: c, data: xt };
+    for (let a0 = 0; a0 < d; a0 += COV_ROW_BLOCK) {
+      const a1 = Math.min(d, a0 + COV_ROW_BLOCK);
+      const w = d - a0;
+      dotBlock(cols, a0, a1, cols, a0, d, buf);
+      for (let a = a0; a < a1; a++) {
+        for (let b = a; b < d; b++) cov[a * d + b] += buf[(a - a0) * w + (b - a0)]!;
+      }
+    }
+  }
+  for (let a = 0; a < d; a++) {
+    for (let b = a; b < d; b++) {
+      cov[a * d + b] /= n - 1;
+      cov[b * d + a] = cov[a * d + b]!;
+    }
+  }
   return { d, mean, cov };
 }
 
