@@ -119,9 +119,9 @@ export function dotBlock(
 }
 
 /**
- * Euclidean distances (not squared) from rows [i0, i1) of A to all rows of B, into `out` (row-major,
- * (i1 − i0) × B.n). `normsA` / `normsB` come from rowSqNorms. Rounding can make ‖a‖² + ‖b‖² − 2a·b slightly
- * negative for near-equal rows: it is clamped at 0.
+ * Euclidean distances (not squared) from rows [i0, i1) of A to rows [j0, j1) of B (default all), into `out`
+ * (row-major, (i1 − i0) × (j1 − j0)). `normsA` / `normsB` come from rowSqNorms. Rounding can make
+ * ‖a‖² + ‖b‖² − 2a·b slightly negative for near-equal rows: it is clamped at 0.
  */
 export function distanceBlock(
   A: Features,
@@ -131,13 +131,15 @@ export function distanceBlock(
   B: Features,
   normsB: Float64Array,
   out: Float64Array,
+  j0 = 0,
+  j1 = B.n,
 ): void {
-  const m = B.n;
-  dotBlock(A, i0, i1, B, 0, m, out);
+  const w = j1 - j0;
+  dotBlock(A, i0, i1, B, j0, j1, out);
   for (let i = i0; i < i1; i++) {
     const na = normsA[i]!;
-    const o = (i - i0) * m;
-    for (let j = 0; j < m; j++) {
+    const o = (i - i0) * w - j0;
+    for (let j = j0; j < j1; j++) {
       const s = na + normsB[j]! - 2 * out[o + j]!;
       out[o + j] = s > 0 ? Math.sqrt(s) : 0;
     }

@@ -102,34 +102,40 @@ export function prdc(real: Features, fake: Features, options: PrdcOptions = {}):
 
 /**
  * For every row of f, the distance to its k-th nearest other row, for each k in `ks` (all ks < f.n).
- * Keeps the max(k) + 1 smallest distances of each row in a small sorted buffer (insertion), O(n² d).
+ * Keeps the max(k) + 1 smallest distances of each row (its own 0 included) in a small sorted buffer.
+ * Distances are symmetric bitwise (see ./distance.ts), so each pair is computed once, for the row block
+ * of its lower index, and offered to both rows: half the dot products of a full scan, the same result.
  */
 export function kthNeighbourDistances(f: Features, norms: Float64Array, ...ks: number[]): Float64Array[] {
   const n = f.n;
-  const keep = Math.max(...ks) + 1; // + 1: the row's own distance 0
-  const out = ks.map(() => new Float64Array(n));
+  const keep = Math.max(...ks) + 1;
+  const best = new Float64Array(n * keep).fill(Infinity); // row i: best[i·keep .. i·keep + keep − 1], ascending
+  const insert = (row: number, dist: number): void => {
+    const o = row * keep;
+    if (dist >= best[o + keep - 1]!) return;
+    let p = keep - 1;
+    while (p > 0 && best[o + p - 1]! > dist) {
+      best[o + p] = best[o + p - 1]!;
+      p--;
+    }
+    best[o + p] = dist;
+  };
   const block = new Float64Array(ROW_BLOCK * n);
-  const best = new Float64Array(keep);
   for (let i0 = 0; i0 < n; i0 += ROW_BLOCK) {
     const i1 = Math.min(n, i0 + ROW_BLOCK);
-    distanceBlock(f, norms, i0, i1, f, norms, block);
+    const w = n - i0;
+    distanceBlock(f, norms, i0, i1, f, norms, block, i0, n);
     for (let i = i0; i < i1; i++) {
-      const o = (i - i0) * n;
-      best.fill(Infinity);
-      for (let j = 0; j < n; j++) {
+      const o = (i - i0) * w - i0;
+      insert(i, block[o + i]!); // the row's own distance, exactly 0
+      for (let j = i + 1; j < n; j++) {
         const dist = block[o + j]!;
-        if (dist >= best[keep - 1]!) continue;
-        let p = keep - 1;
-        while (p > 0 && best[p - 1]! > dist) {
-          best[p] = best[p - 1]!;
-          p--;
-        }
-        best[p] = dist;
+        insert(i, dist);
+        insert(j, dist);
       }
-      ks.forEach((k, t) => (out[t]![i] = best[k]!));
     }
   }
-  return out;
+  return ks.map((k) => Float64Array.from({ length: n }, (_, i) => best[i * keep + k]!));
 }
 
 function countOnes(a: Uint8Array): number {
