@@ -1,0 +1,118 @@
+/** `genforge train`: resolve the config, pick the backend, load the data, train, say where the files are. */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { GenforgeError, ERROR_CODES } from '../errors.js';
+import { log } from '../log.js';
+import { resolveTrainConfig, parseTrainConfig, flagName, type TrainConfig } from '../config.js';
+import { announceBackend, initBackend } from '../backend/index.js';
+import { loadDataset } from '../data/index.js';
+import { describeDataset } from '../data/types.js';
+import { train } from '../train/trainer.js';
+import { readRunInfo } from '../train/run.js';
+import { createProgress } from './progress.js';
+
+/** Settings a resumed run may change; everything else stays as the run was started. */
+const RESUMABLE = new Set(['epochs', 'steps', 'sampleEvery', 'checkpointEvery', 'logEvery', 'backend']);
+
+function flagsFrom(opts: Record<string, unknown>): Record<string, unknown> {
+  const keys = [
+    'model', 'dataset', 'labels', 'imageSize', 'strict', 'epochs', 'steps', 'batchSize', 'lr', 'beta1', 'beta2',
+    'latentDim', 'seed', 'backend', 'sampleEvery', 'checkpointEvery', 'logEvery',
+  ];
+  const flags: Record<string, unknown> = {};
+  for (const k of keys) if (opts[k] !== undefined) flags[k] = opts[k];
+  if (opts.channels !== undefined) flags.channels = Number(opts.channels);
+  return flags;
+}
+
+function resumeConfig(dir: string, flags: Record<string, unknown>): TrainConfig {
+  const prev = readRunInfo(dir);
+  const fixed = Object.keys(flags).filter((k) => !RESUMABLE.has(k));
+  if (fixed.length) {
+    throw new GenforgeError(
+      ERROR_CODES.BAD_CONFIG,
+      `--resume ${dir}: ${fixed.map(flagName).join(', ')} cannot change when resuming (the run keeps the settings it started with); ` +
+        `only ${[...RESUMABLE].map(flagName).join(', ')} can be given`,
+    );
+  }
+  const merged: Record<string, unknown> = { ...prev.config, ...flags };
+  if (flags.epochs !== undefined) delete merged.steps;
+  if (flags.steps !== undefined) delete merged.epochs;
+  return parseTrainConfig(merged, 'flags');
+}
+
+export default async function trainCommand(opts: Record<string, unknown>, _cmd: Command): Promise<number> {
+  const flags = flagsFrom(opts);
+  const resumeDir = opts.resume as string | undefined;
+  if (resumeDir && opts.out !== undefined) {
+    throw new GenforgeError(ERROR_CODES.BAD_CONFIG, '--resume and --out both name a run folder: give only --resume DIR');
+  }
+  if (resumeDir && opts.config !== undefined) {
+    throw new GenforgeError(ERROR_CODES.BAD_CONFIG, '--config cannot be used with --resume: the run keeps the settings it started with');
+  }
+  const cfg = resumeDir ? resumeConfig(resumeDir, flags) : resolveTrainConfig(flags, opts.config as string | undefined);
+  const outDir = resumeDir ?? (opts.out as string | undefined) ?? join('runs', `${cfg.dataset.replace(/[^a-zA-Z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'data'}-${cfg.model}`);
+
+  // 1. Backend and data, before anything is written: a bad file never leaves a half-made run folder.
+  const backend = await initBackend(cfg.backend);
+  announceBackend(backend);
+  const ds = await loadDataset({
+    dataset: cfg.dataset,
+    ...(cfg.labels !== undefined ? { labels: cfg.labels } : {}),
+    ...(cfg.imageSize !== undefined ? { imageSize: cfg.imageSize } : {}),
+    ...(cfg.channels !== undefined ? { channels: cfg.channels } : {}),
+    strict: cfg.strict,
+  });
+  log.info(`data: ${describeDataset(ds)}`);
+
+  // 2. Ctrl-C: the first one saves a checkpoint after the current step and stops; a second one quits now.
+  const controller = new AbortController();
+  let presses = 0;
+  const onSigint = () => {
+    presses += 1;
+    if (presses === 1) {
+      log.warn('interrupted: saving a checkpoint after this step (Ctrl-C again to quit without it)');
+      controller.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const useBar = opts.progress !== false && Boolean(process.stderr.isTTY);
+  const progress = createProgress(useBar, cfg.logEvery);
+  let result;
+  try {
+    result = await train({
+      config: cfg,
+      dataset: ds,
+      outDir,
+      resume: Boolean(resumeDir),
+      signal: controller.signal,
+      callbacks: {
+        onStart: ({ startStep, totalSteps, stepsPerEpoch }) => {
+          log.info(`model: ${cfg.model}, ${totalSteps} steps (${stepsPerEpoch} per epoch, batch ${cfg.batchSize}), run folder ${outDir}`);
+          progress.start(startStep, totalSteps);
+        },
+        onStep: (r) => progress.step(r),
+      },
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+
+  const l = result.last;
+  if (result.interrupted) {
+    log.warn(`stopped at step ${result.step} of ${result.totalSteps}; checkpoint saved. Continue with: genforge train --resume ${outDir}`);
+  } else {
+    log.info(`done: ${result.step} steps${l ? ` in ${l.elapsed.toFixed(1)} s, last L_D ${l.lossD.toFixed(3)} L_G ${l.lossG.toFixed(3)}` : ''}`);
+  }
+  log.info(`samples: ${result.samplesPath}`);
+  log.info(`curves:  ${result.curvesPath}`);
+  log.info(`run:     ${outDir} (run.json, metrics.jsonl, checkpoints/)`);
+  process.stdout.write(outDir + '\n');
+  return result.interrupted ? 130 : 0;
+}

@@ -1,0 +1,262 @@
+/**
+ * The generic trainer: owns the loop, the schedule, checkpoints, samples, the metrics log and callbacks.
+ * What a model family trains with is its step function (here the GAN objective of gan-step.ts).
+ *
+ * Reproducibility: initial weights come from the seed; the data order of epoch e is a permutation drawn from
+ * a generator seeded by (seed, e); latent noise comes from one generator whose state is checkpointed. So a
+ * run resumed from a checkpoint draws exactly what the uninterrupted run would, and the same seed on the
+ * same backend gives the same weights.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { GenforgeError, ERROR_CODES } from '../errors.js';
+import { log } from '../log.js';
+import type { TrainConfig } from '../config.js';
+import type { Dataset } from '../data/types.js';
+import { scaledBatch } from '../data/types.js';
+import { buildModels } from '../models/index.js';
+import type { GanModels, ModelConfig } from '../models/types.js';
+import { Rng } from '../util/rng.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { Adam } from './adam.js';
+import { ganTrainStep, trainableVariables, type GanStepMetrics } from './gan-step.js';
+import { cleanPartialCheckpoints, loadLatestCheckpoint, readOptimizerState, saveCheckpoint } from './checkpoint.js';
+import { generateImages, gridPng, latentCodes } from './samples.js';
+import { curvesHtml, curvesPng, curvesSvg, type CurvePoint } from './curves.js';
+import { describeDatasetForRun, readRunInfo, writeRunInfo, type RunInfo } from './run.js';
+import { RUN_FORMAT_VERSION, TOOLKIT_VERSION } from '../version.js';
+
+export interface StepRecord extends GanStepMetrics {
+  /** Steps completed (1-based). */
+  readonly step: number;
+  readonly epoch: number;
+  readonly totalSteps: number;
+  /** Seconds since training (or this resumed part of it) started. */
+  readonly elapsed: number;
+}
+
+export interface TrainCallbacks {
+  onStart?(info: { startStep: number; totalSteps: number; stepsPerEpoch: number; run: RunInfo }): void;
+  onStep?(r: StepRecord): void;
+  onSample?(path: string, step: number): void;
+  onCheckpoint?(dir: string, step: number): void;
+}
+
+export interface TrainRequest {
+  readonly config: TrainConfig;
+  readonly dataset: Dataset;
+  readonly outDir: string;
+  /** Continue the run in outDir from its newest checkpoint up to the config's budget. */
+  readonly resume?: boolean;
+  /** When aborted, the trainer saves a checkpoint after the current step and returns. */
+  readonly signal?: AbortSignal;
+  readonly callbacks?: TrainCallbacks;
+}
+
+export interface TrainResult {
+  readonly outDir: string;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly interrupted: boolean;
+  readonly last: StepRecord | null;
+  readonly samplesPath: string | null;
+  readonly curvesPath: string;
+}
+
+export const METRICS_FILE = 'metrics.jsonl';
+export const SAMPLE_GRID_SIZE = 64;
+
+export function stepsPerEpoch(count: number, batchSize: number): number {
+  return Math.ceil(count / batchSize);
+}
+
+export function totalStepsFor(cfg: TrainConfig, count: number): number {
+  return cfg.steps ?? (cfg.epochs ?? 1) * stepsPerEpoch(count, cfg.batchSize);
+}
+
+export function modelConfigFor(cfg: TrainConfig, ds: Dataset): ModelConfig {
+  return { family: cfg.model, latentDim: cfg.latentDim, height: ds.height, width: ds.width, channels: ds.channels };
+}
+
+/** The data order of one epoch: a permutation seeded by (seed, epoch). */
+export function epochOrder(seed: number, epoch: number, count: number): Uint32Array {
+  return new Rng((Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca77)) >>> 0).permutation(count);
+}
+
+/** Metrics lines of a run with step ≤ maxStep; a torn last line (killed mid-write) is dropped. */
+export function readMetrics(dir: string, maxStep = Infinity): CurvePoint[] {
+  const path = join(dir, METRICS_FILE);
+  if (!existsSync(path)) return [];
+  const out: CurvePoint[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const rec = JSON.parse(line) as CurvePoint;
+      if (typeof rec.step === 'number' && rec.step <= maxStep) out.push(rec);
+    } catch {
+      // A line cut short by a kill: ignore it.
+    }
+  }
+  return out;
+}
+
+async function writeCurves(dir: string, title: string): Promise<string> {
+  const svg = curvesSvg(readMetrics(dir), title);
+  writeFileAtomic(join(dir, 'curves.svg'), svg);
+  writeFileAtomic(join(dir, 'curves.html'), curvesHtml(svg, title));
+  writeFileAtomic(join(dir, 'curves.png'), await curvesPng(svg));
+  return join(dir, 'curves.html');
+}
+
+function isEmptyDir(dir: string): boolean {
+  return !existsSync(dir) || readdirSync(dir).length === 0;
+}
+
+export async function train(req: TrainRequest): Promise<TrainResult> {
+  const { config: cfg, dataset: ds, outDir } = req;
+  const cb = req.callbacks ?? {};
+  const spe = stepsPerEpoch(ds.count, cfg.batchSize);
+  const totalSteps = totalStepsFor(cfg, ds.count);
+  const modelCfg = modelConfigFor(cfg, ds);
+
+  // 1. Models, optimizers and random state: fresh, or from the newest checkpoint.
+  let models: GanModels;
+  let startStep = 0;
+  let noise: Rng;
+  let run: RunInfo;
+  const adamCfg = { lr: cfg.lr, beta1: cfg.beta1, beta2: cfg.beta2, epsilon: cfg.epsilon };
+  let opt: { generator: Adam; discriminator: Adam };
+  if (req.resume) {
+    const prev = readRunInfo(outDir);
+    cleanPartialCheckpoints(outDir);
+    const ck = await loadLatestCheckpoint(outDir);
+    models = ck.models;
+    opt = {
+      generator: new Adam(trainableVariables(models.generator), adamCfg),
+      discriminator: new Adam(trainableVariables(models.discriminator), adamCfg),
+    };
+    const states = readOptimizerState(ck.dir, ck.state, opt);
+    opt.generator.setState(states.generator);
+    opt.discriminator.setState(states.discriminator);
+    startStep = ck.state.step;
+    noise = new Rng(ck.state.rng);
+    run = { ...prev, config: cfg, totalSteps, backend: tf.getBackend() };
+    // Metrics logged after the checkpoint belong to steps that will be run again.
+    const kept = readMetrics(outDir, startStep);
+    writeFileAtomic(join(outDir, METRICS_FILE), kept.map((r) => JSON.stringify(r) + '\n').join(''));
+    log.info(`resuming ${outDir} at step ${startStep} of ${totalSteps}`);
+  } else {
+    if (!isEmptyDir(outDir)) {
+      throw new GenforgeError(
+        ERROR_CODES.BAD_OUTPUT,
+        `--out ${outDir}: the folder exists and is not empty; continue that run with genforge train --resume ${outDir}, or choose another --out`,
+      );
+    }
+    models = buildModels(modelCfg, cfg.seed);
+    opt = {
+      generator: new Adam(trainableVariables(models.generator), adamCfg),
+      discriminator: new Adam(trainableVariables(models.discriminator), adamCfg),
+    };
+    noise = new Rng(cfg.seed).fork();
+    run = {
+      format: 'genforge-run',
+      formatVersion: RUN_FORMAT_VERSION,
+      toolkitVersion: TOOLKIT_VERSION,
+      createdAt: new Date().toISOString(),
+      config: cfg,
+      model: modelCfg,
+      dataset: describeDatasetForRun(ds),
+      backend: tf.getBackend(),
+      stepsPerEpoch: spe,
+      totalSteps,
+    };
+    mkdirSync(outDir, { recursive: true });
+  }
+  writeRunInfo(outDir, run);
+  mkdirSync(join(outDir, 'samples'), { recursive: true });
+  cb.onStart?.({ startStep, totalSteps, stepsPerEpoch: spe, run });
+
+  const fixedZ = latentCodes(SAMPLE_GRID_SIZE, cfg.latentDim, cfg.seed + 7777);
+  const title = `${cfg.model} on ${ds.name}`;
+  const [h, w, c] = [ds.height, ds.width, ds.channels];
+  const writeSamples = async (step: number): Promise<string> => {
+    const px = generateImages(models.generator, fixedZ, cfg.latentDim);
+    const png = await gridPng(px, SAMPLE_GRID_SIZE, h, w, c, { cols: 8 });
+    const path = join(outDir, 'samples', `step-${String(step).padStart(8, '0')}.png`);
+    writeFileAtomic(path, png);
+    writeFileAtomic(join(outDir, 'samples.png'), png);
+    cb.onSample?.(path, step);
+    return path;
+  };
+
+  let pending: string[] = [];
+  const flushMetrics = () => {
+    if (pending.length) appendFileSync(join(outDir, METRICS_FILE), pending.join(''));
+    pending = [];
+  };
+  const checkpoint = async (step: number) => {
+    flushMetrics();
+    const dir = await saveCheckpoint(outDir, step, models, opt, noise.state());
+    cb.onCheckpoint?.(dir, step);
+  };
+
+  // 2. The loop.
+  const t0 = performance.now();
+  const batchBuf = new Float32Array(cfg.batchSize * h * w * c);
+  const zBuf = new Float32Array(cfg.batchSize * cfg.latentDim);
+  let order: Uint32Array | null = null;
+  let orderEpoch = -1;
+  let last: StepRecord | null = null;
+  let samplesPath: string | null = null;
+  let step = startStep;
+  let interrupted = false;
+  while (step < totalSteps) {
+    // 2.1 The batch of this step: real images in the epoch's order, and fresh latent noise.
+    const epoch = Math.floor(step / spe);
+    if (epoch !== orderEpoch) {
+      order = epochOrder(cfg.seed, epoch, ds.count);
+      orderEpoch = epoch;
+    }
+    const from = (step % spe) * cfg.batchSize;
+    const idx = order!.subarray(from, Math.min(from + cfg.batchSize, ds.count));
+    const b = idx.length;
+    const real = tf.tensor4d(scaledBatch(ds, idx, batchBuf.subarray(0, b * h * w * c)), [b, h, w, c]);
+    const z = tf.tensor2d(noise.normal(zBuf.subarray(0, b * cfg.latentDim)), [b, cfg.latentDim]);
+
+    // 2.2 One step of the objective.
+    const m = ganTrainStep(models, opt, { real, z });
+    real.dispose();
+    z.dispose();
+    step += 1;
+
+    // 2.3 Log, sample, checkpoint.
+    last = { ...m, step, epoch: epoch + 1, totalSteps, elapsed: (performance.now() - t0) / 1000 };
+    pending.push(JSON.stringify({ step, epoch: epoch + 1, lossD: m.lossD, lossG: m.lossG, dReal: m.dReal, dFake: m.dFake }) + '\n');
+    if (!Number.isFinite(m.lossD) || !Number.isFinite(m.lossG)) log.warn(`step ${step}: non-finite loss (L_D ${m.lossD}, L_G ${m.lossG})`);
+    cb.onStep?.(last);
+    if (step % cfg.logEvery === 0) flushMetrics();
+    if (step % cfg.sampleEvery === 0 && step < totalSteps) samplesPath = await writeSamples(step);
+    if (step % cfg.checkpointEvery === 0 && step < totalSteps) {
+      await checkpoint(step);
+      await writeCurves(outDir, title);
+    }
+    // Let signal handlers run between steps.
+    await new Promise<void>((r) => setImmediate(r));
+    if (req.signal?.aborted && step < totalSteps) {
+      interrupted = true;
+      break;
+    }
+  }
+
+  // 3. Final checkpoint, samples and curves.
+  if (step > startStep || !interrupted) await checkpoint(step);
+  samplesPath = await writeSamples(step);
+  const curvesPath = await writeCurves(outDir, title);
+  if (!interrupted) copyFileSync(join(outDir, 'samples.png'), join(outDir, 'samples', 'final.png'));
+  opt.generator.dispose();
+  opt.discriminator.dispose();
+  models.generator.dispose();
+  models.discriminator.dispose();
+  return { outDir, step, totalSteps, interrupted, last, samplesPath, curvesPath };
+}
