@@ -19,9 +19,9 @@ export interface ClassCoverageOptions {
 export interface ClassCoverageResult {
   readonly classes: number;
   /** [classes] number of samples predicted as each class. */
-  readonly counts: Int32Array;
+  readonly counts: readonly number[];
   /** [classes] counts / n. */
-  readonly shares: Float64Array;
+  readonly shares: readonly number[];
   /** Share a class needs to count as covered: minShare / classes. */
   readonly threshold: number;
   /** Number of covered classes, 0..classes. */
@@ -33,8 +33,8 @@ export interface ClassCoverageResult {
 export interface LabelAgreementResult {
   /** Fraction of samples whose predicted label equals the requested one. */
   readonly agreement: number;
-  /** [classes] agreement among the samples requested as each class (NaN for a class never requested). */
-  readonly perClass: Float64Array;
+  /** [classes] agreement among the samples requested as each class (NaN, null in JSON, if never requested). */
+  readonly perClass: readonly number[];
 }
 
 /** Predicted label of every row of class probabilities or logits [n, classes] (first maximum on ties). */
@@ -71,8 +71,8 @@ export function classCoverage(
   if (n === 0) {
     throw new GenforgeError(ERROR_CODES.BAD_NUMERIC_INPUT, 'class coverage needs at least one predicted label, found none');
   }
-  const counts = classHistogram(predicted, classes);
-  const shares = Float64Array.from(counts, (c) => c / n);
+  const counts = Array.from(classHistogram(predicted, classes));
+  const shares = counts.map((c) => c / n);
   const threshold = minShare / classes;
   const missing: number[] = [];
   shares.forEach((s, j) => {
@@ -109,7 +109,7 @@ export function labelAgreement(
   }
   return {
     agreement: agree / predicted.length,
-    perClass: Float64Array.from(asked, (a, j) => (a === 0 ? NaN : hit[j]! / a)),
+    perClass: Array.from(asked, (a, j) => (a === 0 ? NaN : hit[j]! / a)),
   };
 }
 

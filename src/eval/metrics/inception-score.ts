@@ -23,8 +23,8 @@ export interface InceptionScoreOptions {
 export interface InceptionScoreResult {
   readonly mean: number;
   readonly std: number;
-  /** Per-split scores. */
-  readonly values: Float64Array;
+  /** Per-split scores (a plain array, so results serialise to JSON as is). */
+  readonly values: readonly number[];
 }
 
 /** A row of probabilities may miss summing to 1 by this much (float32 softmax outputs). */
@@ -62,7 +62,7 @@ export function inceptionScore(probs: Features, options: InceptionScoreOptions =
       );
     }
   }
-  const values = new Float64Array(splits);
+  const values = new Array<number>(splits);
   const marginal = new Float64Array(c);
   for (let s = 0; s < splits; s++) {
     const r0 = Math.floor((s * n) / splits);

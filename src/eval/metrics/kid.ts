@@ -31,8 +31,8 @@ export interface KidResult {
   readonly mean: number;
   /** Standard deviation over the subsets (population, ÷ subsets; 0 for one subset). */
   readonly std: number;
-  /** The per-subset values. */
-  readonly values: Float64Array;
+  /** The per-subset values (a plain array, so results serialise to JSON as is). */
+  readonly values: readonly number[];
 }
 
 export const KID_DEFAULTS = Object.freeze({ subsets: 100, subsetSize: 1000, seed: 0 });
@@ -57,10 +57,10 @@ export function kid(real: Features, fake: Features, options: KidOptions = {}): K
   if (mReal === real.n && mFake === fake.n) {
     // Both sets whole: every subset is the same, so compute it once (and report it exactly).
     const v = mmd2Unbiased(real, fake);
-    return { mean: v, std: 0, values: new Float64Array(subsets).fill(v) };
+    return { mean: v, std: 0, values: new Array<number>(subsets).fill(v) };
   }
   const rng = new Rng(seed);
-  const values = new Float64Array(subsets);
+  const values = new Array<number>(subsets);
   for (let s = 0; s < subsets; s++) {
     // A set taken whole in every subset needs no draw (MMD² does not depend on the order of rows).
     const x = mReal === real.n ? real : selectRows(real, rng.permutation(real.n), mReal);
