@@ -88,24 +88,28 @@ export function mmd2Unbiased(x: Features, y: Features): number {
 /** Rows of a per block of kernel values. */
 const ROWS = 64;
 
-/** Σ k(aᵢ, bⱼ) over all pairs, or over i ≠ j when `offDiagonal` (a and b the same set). */
+/**
+ * Σ k(aᵢ, bⱼ) over all pairs, or, with `offDiagonal` (b is a), over i ≠ j: the kernel is symmetric, so that
+ * sum is twice the sum over i < j, and only the blocks right of the diagonal are computed.
+ */
 function kernelSum(a: Features, b: Features, offDiagonal: boolean): number {
   const d = a.d;
   const block = new Float64Array(ROWS * b.n);
   let total = 0;
   for (let i0 = 0; i0 < a.n; i0 += ROWS) {
     const i1 = Math.min(a.n, i0 + ROWS);
-    dotBlock(a, i0, i1, b, 0, b.n, block);
+    const j0 = offDiagonal ? i0 : 0;
+    const w = b.n - j0;
+    dotBlock(a, i0, i1, b, j0, b.n, block);
     for (let i = i0; i < i1; i++) {
-      const o = (i - i0) * b.n;
+      const o = (i - i0) * w - j0;
       let rowSum = 0;
-      for (let j = 0; j < b.n; j++) {
-        if (offDiagonal && j === i) continue;
+      for (let j = offDiagonal ? i + 1 : 0; j < b.n; j++) {
         const t = block[o + j]! / d + 1;
         rowSum += t * t * t;
       }
       total += rowSum;
     }
   }
-  return total;
+  return offDiagonal ? 2 * total : total;
 }
