@@ -2,17 +2,7 @@
   "targets": [
     {
       "target_name": "genforge_native",
-      "sources": [
-        "native/common.cc",
-        "native/conv.cc",
-        "native/matmul.cc",
-        "native/Conv2D.cc",
-        "native/FusedConv2D.cc",
-        "native/Conv2DBackpropInput.cc",
-        "native/Conv2DBackpropFilter.cc",
-        "native/BatchMatMul.cc",
-        "native/_FusedMatMul.cc"
-      ],
+      "sources": ["<!@(node -p \"require('fs').readdirSync('native').filter(f => f.endsWith('.cc')).map(f => 'native/' + f).join(' ')\")"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],

@@ -33,12 +33,14 @@ try {
 }
 const gyp = candidates.find((p) => existsSync(p));
 if (!gyp) skip('node-gyp not found (it ships with npm)');
-const args = [gyp, 'rebuild', '--release'];
+// configure + build (not rebuild): unchanged sources are not recompiled.
+const common = ['--release'];
 const nodeDir = path.resolve(path.dirname(process.execPath), '..');
 if (existsSync(path.join(nodeDir, 'include/node/node_api.h')) && existsSync(path.join(nodeDir, 'include/node/common.gypi'))) {
-  args.push(`--nodedir=${nodeDir}`);
+  common.push(`--nodedir=${nodeDir}`);
 }
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+let r = spawnSync(process.execPath, [gyp, 'configure', ...common], { cwd: root, stdio: 'inherit' });
+if (r.status === 0) r = spawnSync(process.execPath, [gyp, 'build', ...common, '-j', 'max'], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) {
   console.log(`genforge native add-on: build failed (exit ${r.status}); the cpu/wasm backends still work`);
   process.exit(process.env.GENFORGE_NATIVE_REQUIRED ? 1 : 0);

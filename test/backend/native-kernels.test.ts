@@ -248,6 +248,74 @@ test('native kernels vs cpu', { skip: SKIP }, async (t) => {
         }
   });
 
+  await t.test('binary arithmetic and comparisons with broadcasting', async () => {
+    const pairs: [number[], number[]][] = [
+      [[5], [5]], [[64, 6, 6, 8], [8]], [[1, 1, 1, 8], [64, 6, 6, 8]], [[3, 4, 5], []], [[], [7, 3]],
+      [[3, 1, 5], [1, 4, 1]], [[6, 1], [1, 9]], [[300, 301], [301]],
+      [[2, 3, 4, 5, 6, 7, 2], [1, 3, 1, 5, 1, 7, 1]], // 7 dims after merging: left to the stock kernel
+    ];
+    const ops: [string, string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+      ['add', 'add', tf.add], ['sub', 'sub', tf.sub], ['mul', 'multiply', tf.mul], ['div', 'realDiv', tf.div],
+      ['squaredDifference', 'squaredDifference', tf.squaredDifference], ['maximum', 'maximum', tf.maximum],
+      ['minimum', 'minimum', tf.minimum],
+      ['greater', 'greater', (a, b) => tf.cast(tf.greater(a, b), 'float32')],
+      ['lessEqual', 'lessEqual', (a, b) => tf.cast(tf.lessEqual(a, b), 'float32')],
+      ['equal', 'equal', (a, b) => tf.cast(tf.equal(tf.round(a), tf.round(b)), 'float32')],
+    ];
+    for (const [sa, sb] of pairs)
+      for (const [name, entry, op] of ops) {
+        await assertParity(`${name} [${sa}] [${sb}]`, [input(sa, 41), input(sb, 42)],
+          (a, b) => op(tf.mul(a, 3), name === 'div' ? tf.add(tf.abs(b), 0.5) : tf.mul(b, 3)), sa.length > 6 ? undefined : entry);
+      }
+  });
+
+  await t.test('unary kernels', async () => {
+    const ops: [string, (x: tf.Tensor) => tf.Tensor][] = [
+      ['tanh', tf.tanh], ['sigmoid', tf.sigmoid], ['softplus', tf.softplus], ['exp', tf.exp], ['expm1', tf.expm1],
+      ['log', (x) => tf.log(tf.add(tf.abs(x), 0.1))], ['log1p', (x) => tf.log1p(tf.abs(x))],
+      ['sqrt', (x) => tf.sqrt(tf.abs(x))], ['rsqrt', (x) => tf.rsqrt(tf.add(tf.abs(x), 0.1))], ['square', tf.square],
+      ['neg', tf.neg], ['abs', tf.abs], ['reciprocal', (x) => tf.reciprocal(tf.add(tf.abs(x), 0.1))],
+      ['relu', tf.relu], ['relu6', tf.relu6], ['elu', tf.elu], ['leakyRelu', (x) => tf.leakyRelu(x, 0.2)],
+      ['step', (x) => tf.step(x, 0.3)],
+    ];
+    for (const shape of [[7], [64, 14, 14, 8]])
+      for (const [entry, op] of ops) {
+        await assertParity(`${entry} [${shape}]`, [input(shape, 43)], (x) => op(tf.mul(x, 8)), entry);
+      }
+  });
+
+  await t.test('reductions over axes (contiguous native, others stock)', async () => {
+    const cases: [number[], number[], boolean][] = [
+      [[64, 14, 14, 8], [0, 1, 2], false], [[64, 14, 14, 8], [0, 1, 2], true], [[64, 300], [0], true],
+      [[64, 300], [1], false], [[7], [0], false], [[3, 4, 5], [1], false], [[3, 1, 5], [0, 1], true],
+      [[3, 4, 5], [0, 2], false], [[2, 3, 4, 5], [1, 2], true], [[5, 1], [0], false],
+    ];
+    const ops: [string, (x: tf.Tensor, axes: number[], keep: boolean) => tf.Tensor][] = [
+      ['sum', tf.sum], ['mean', tf.mean], ['max', tf.max], ['min', tf.min], ['prod', (x, a, k) => tf.prod(tf.add(tf.mul(x, 0.1), 1), a, k)],
+    ];
+    for (const [shape, axes, keep] of cases)
+      for (const [entry, op] of ops) {
+        const contiguous = !(shape.length === 3 && axes.length === 2 && axes[0] === 0 && axes[1] === 2 && shape[1] !== 1);
+        await assertParity(`${entry} [${shape}] axes ${axes} keepDims=${keep}`, [input(shape, 44)],
+          (x) => op(x, axes, keep), contiguous ? entry : undefined);
+      }
+  });
+
+  await t.test('Select, Tile, FusedBatchNorm', async () => {
+    for (const shape of [[9], [64, 6, 6, 8]]) {
+      await assertParity(`select [${shape}]`, [input(shape, 45), input(shape, 46), input(shape, 47)],
+        (c, a, b) => tf.where(tf.greater(c, 0), a, b), 'select');
+    }
+    for (const [shape, reps] of [[[1, 1, 1, 8], [64, 6, 6, 1]], [[3, 2], [2, 3]], [[2, 3, 1], [1, 2, 5]]] as const) {
+      await assertParity(`tile [${shape}] x [${reps}]`, [input([...shape], 48)], (x) => tf.tile(x, [...reps]), 'tile');
+    }
+    for (const [shape, pshape] of [[[64, 6, 6, 8], [8]], [[64, 300], [300]], [[4, 5, 6], [1]], [[4, 6], [3]]] as const) {
+      await assertParity(`batchNorm [${shape}] params [${pshape}]`,
+        [input([...shape], 49), input([...pshape], 50), input([...pshape], 51), input([...pshape], 52), input([...pshape], 53)],
+        (x, m, v, o, sc) => tf.batchNorm(x, m, tf.add(tf.abs(v), 0.1), o, sc, 1e-5), 'fusedBatchNorm');
+    }
+  });
+
   await t.test('gradients of a small conv model are equal on cpu and native', async () => {
     const grads = async (backend: string) => {
       await tf.setBackend(backend);
@@ -314,5 +382,11 @@ test('native kernels vs cpu', { skip: SKIP }, async (t) => {
     assert.throws(() => addon.batchMatMul(f(6), f(6), f(4), Int32Array.from([2, 3, 1, 2, 3, 0, 0])), /do not broadcast/);
     assert.throws(() => addon.fusedMatMul(f(6), f(6), f(3), f(4), Int32Array.from([1, 1, 2, 2, 3, 0, 0]), 0, 0), /bias must have N=2/);
     assert.throws(() => addon.fusedConv2d(f(16), f(9), null, f(16), geom, 9, 0), /activation must be an integer/);
+    const layout = Int32Array.from([1, 1, 1, 1, 1, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
+    (addon.add as (...a: unknown[]) => void)(f(4), f(4), f(4), layout); // well-formed
+    assert.throws(() => (addon.add as (...a: unknown[]) => void)(f(3), f(4), f(4), layout), /layout reads past an input/);
+    assert.throws(() => (addon.greater as (...a: unknown[]) => void)(f(4), f(4), f(4), layout), /must be a Uint8Array/);
+    assert.throws(() => (addon.sum as (...a: unknown[]) => void)(f(6), f(2), Int32Array.from([2, 3, 2])), /x must have 12/);
+    assert.throws(() => (addon.tanh as (...a: unknown[]) => void)(f(6), f(5), 0), /out must have 6/);
   });
 });

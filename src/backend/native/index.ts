@@ -13,6 +13,10 @@ import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { fusedConv2DConfig } from './FusedConv2D.js';
 import { fusedMatMulConfig } from './_FusedMatMul.js';
+import { elementwiseConfigs } from './elementwise.js';
+import { fusedBatchNormConfig } from './FusedBatchNorm.js';
+import { selectConfig } from './Select.js';
+import { tileConfig } from './Tile.js';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -34,6 +38,12 @@ export function nativeKernelConfigs(addon: NativeAddon): KernelConfig[] {
     conv2DBackpropFilterConfig(addon),
     batchMatMulConfig(addon),
     fusedMatMulConfig(addon),
+    // Next in a DCGAN step's profile: BatchNorm's reductions and broadcasting arithmetic, LeakyReLU and its
+    // gradient (Greater, Select), tanh/sigmoid/softplus, the Adam update's arithmetic.
+    ...elementwiseConfigs(addon),
+    fusedBatchNormConfig(addon),
+    selectConfig(addon),
+    tileConfig(addon),
   ];
 }
 

@@ -42,15 +42,22 @@ export function stockKernel(name: string): KernelFunc {
   return k.kernelFunc;
 }
 
+export interface NativeKernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: Backend;
+  attrs: tf.NamedAttrMap;
+}
+
 /** A native kernel config: `run` returns null for the cases it leaves to the stock kernel. */
 export function nativeKernel(
   kernelName: string,
-  run: (args: Parameters<KernelFunc>[0] & { backend: Backend }) => TensorInfo | null,
+  run: (args: NativeKernelArgs) => TensorInfo | null,
 ): KernelConfig {
   const stock = stockKernel(kernelName);
   return {
     kernelName,
     backendName: 'native',
-    kernelFunc: (args) => run(args as Parameters<KernelFunc>[0] & { backend: Backend }) ?? (stock(args) as TensorInfo),
+    kernelFunc: (args) =>
+      run({ inputs: args.inputs, backend: args.backend as Backend, attrs: args.attrs ?? {} }) ?? (stock(args) as TensorInfo),
   };
 }

@@ -1,0 +1,4 @@
+// TF.js kernel Add: out = a + b, broadcasting (float32).
+#include "elementwise.h"
+
+GF_BINARY(add, x + y)

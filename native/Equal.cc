@@ -1,0 +1,4 @@
+// TF.js kernel Equal: bool out = a == b, broadcasting.
+#include "elementwise.h"
+
+GF_COMPARE(equal, x == y)

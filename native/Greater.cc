@@ -1,0 +1,4 @@
+// TF.js kernel Greater: bool out = a > b, broadcasting.
+#include "elementwise.h"
+
+GF_COMPARE(greater, x > y)

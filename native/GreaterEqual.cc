@@ -1,0 +1,4 @@
+// TF.js kernel GreaterEqual: bool out = a >= b, broadcasting.
+#include "elementwise.h"
+
+GF_COMPARE(greaterEqual, x >= y)

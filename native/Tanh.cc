@@ -1,0 +1,4 @@
+// TF.js kernel Tanh (float32), elementwise on all cores.
+#include "elementwise.h"
+
+GF_UNARY(tanh, std::tanh(x))
