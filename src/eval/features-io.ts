@@ -7,7 +7,8 @@
  *              2-D. The header is parsed here: magic `\x93NUMPY`, version, header length (uint16 in v1,
  *              uint32 in v2/v3), then a Python dict literal with `descr`, `fortran_order` and `shape`.
  *
- * Anything else is a GenforgeError (E_BAD_DATA_FILE) naming the file and what was found.
+ * Anything else, NaN and ±Infinity included, is a GenforgeError (E_BAD_DATA_FILE) naming the file and what
+ * was found.
  */
 
 import { readFile } from 'node:fs/promises';
@@ -94,7 +95,7 @@ export function parseNpy(bytes: Uint8Array, file: string): Features {
   } else {
     for (let k = 0; k < n * d; k++) data[k] = view.getFloat32(dataStart + 4 * k, littleEndian);
   }
-  return { n, d, data };
+  return checkFinite({ n, d, data }, file);
 }
 
 /** Parse a JSON array of equally long number rows; `file` only names it in error messages. */
@@ -127,7 +128,7 @@ export function parseFeaturesJson(text: string, file: string): Features {
       data[i * d + j] = v;
     }
   }
-  return { n, d, data };
+  return checkFinite({ n, d, data }, file); // JSON.parse turns 1e999 into Infinity
 }
 
 /** Encode a feature matrix as a version 1.0 `.npy` file (little-endian, C order). */
@@ -150,6 +151,17 @@ export function encodeNpy(f: Features, dtype: 'float32' | 'float64' = 'float64')
     else view.setFloat32(dataStart + 4 * k, f.data[k]!, true);
   }
   return out;
+}
+
+/** NaN or ±Infinity in a features file is reported with the file and position (the metrics would only know the set). */
+function checkFinite(f: Features, file: string): Features {
+  for (let k = 0; k < f.data.length; k++) {
+    if (!Number.isFinite(f.data[k]!)) {
+      const row = Math.floor(k / f.d);
+      throw bad(file, `has ${f.data[k]} at row ${row}, column ${k - row * f.d}, expected finite numbers; the feature extractor produced non-finite values`);
+    }
+  }
+  return f;
 }
 
 function bad(file: string, what: string): GenforgeError {

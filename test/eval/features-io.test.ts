@@ -90,6 +90,12 @@ describe('.npy', () => {
     v9[6] = 9;
     expectBad(() => parseNpy(v9, 'x.npy'), 'version 9');
   });
+  it('rejects NaN and Infinity with their position', () => {
+    const nan = encodeNpy(featuresFromRows([[1, 2], [3, NaN]]), 'float32');
+    expectBad(() => parseNpy(nan, 'x.npy'), 'NaN at row 1, column 1');
+    const inf = encodeNpy(featuresFromRows([[1, -Infinity], [3, 4]]));
+    expectBad(() => parseNpy(inf, 'x.npy'), '-Infinity at row 0, column 1');
+  });
   it('rejects truncated and over-long files with byte counts', () => {
     const good = encodeNpy(f);
     expectBad(() => parseNpy(good.subarray(0, good.length - 8), 'x.npy'), 'holds 40 data bytes, expected 48', 'truncated');
@@ -119,6 +125,7 @@ describe('JSON', () => {
     bad('[[1, 2], [3]]', 'row 1 has 1 values, expected 2');
     bad('[[1, 2], [3, null]]', 'row 1, column 1 is null');
     bad('[[1, 2], [3, "4"]]', 'row 1, column 1 is "4"');
+    bad('[[1, 2], [3, 1e999]]', 'Infinity at row 1, column 1');
   });
 });
 
