@@ -20,7 +20,10 @@ import type { Features } from './metrics/features.js';
 export async function readFeatures(file: string): Promise<Features> {
   const lower = file.toLowerCase();
   if (!lower.endsWith('.npy') && !lower.endsWith('.json')) {
-    throw bad(file, 'has neither a .npy nor a .json extension; save features with numpy.save or as a JSON array of rows');
+    throw bad(
+      file,
+      'has neither a .npy nor a .json extension; save features with numpy.save or as a JSON array of rows',
+    );
   }
   let bytes: Buffer;
   try {
@@ -51,7 +54,11 @@ export function parseNpy(bytes: Uint8Array, file: string): Features {
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLen;
   if (bytes.length < dataStart) {
-    throw bad(file, `ends after ${fmtCount(bytes.length)} bytes, inside its ${fmtCount(headerLen)}-byte header: the file is truncated`);
+    throw bad(
+      file,
+      `ends after ${fmtCount(bytes.length)} bytes, inside its ${fmtCount(headerLen)}-byte header: ` +
+        'the file is truncated',
+    );
   }
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
 
@@ -63,7 +70,10 @@ export function parseNpy(bytes: Uint8Array, file: string): Features {
   }
   const dtype = /^([<>=|])f([48])$/.exec(descr);
   if (!dtype) {
-    throw bad(file, `holds dtype '${descr}', expected float32 ('<f4') or float64 ('<f8'); convert with .astype(numpy.float32)`);
+    throw bad(
+      file,
+      `holds dtype '${descr}', expected float32 ('<f4') or float64 ('<f8'); convert with .astype(numpy.float32)`,
+    );
   }
   if (fortran === 'True') {
     throw bad(file, 'is stored in Fortran (column-major) order, expected C order; save numpy.ascontiguousarray(x)');
@@ -86,7 +96,8 @@ export function parseNpy(bytes: Uint8Array, file: string): Features {
     throw bad(
       file,
       `holds ${fmtCount(found)} data bytes, expected ${fmtCount(expected)} for shape (${n}, ${d}) of ` +
-        `${itemSize === 4 ? 'float32' : 'float64'}: the file is ${found < expected ? 'truncated' : 'longer than its header says'}`,
+        `${itemSize === 4 ? 'float32' : 'float64'}: the file is ` +
+        (found < expected ? 'truncated' : 'longer than its header says'),
     );
   }
   const data = new Float64Array(n * d);
@@ -104,9 +115,11 @@ export function parseFeaturesJson(text: string, file: string): Features {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new GenforgeError(ERROR_CODES.BAD_DATA_FILE, `features file ${file} is not valid JSON: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new GenforgeError(
+      ERROR_CODES.BAD_DATA_FILE,
+      `features file ${file} is not valid JSON: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0])) {
     throw bad(file, 'is JSON but not a non-empty array of rows; expected [[x00, x01, ...], [x10, x11, ...], ...]');
@@ -118,7 +131,8 @@ export function parseFeaturesJson(text: string, file: string): Features {
   for (let i = 0; i < n; i++) {
     const row: unknown = value[i];
     if (!Array.isArray(row) || row.length !== d) {
-      throw bad(file, `row ${i} ${Array.isArray(row) ? `has ${row.length} values` : 'is not an array'}, expected ${d} values like row 0`);
+      const found = Array.isArray(row) ? `has ${row.length} values` : 'is not an array';
+      throw bad(file, `row ${i} ${found}, expected ${d} values like row 0`);
     }
     for (let j = 0; j < d; j++) {
       const v: unknown = row[j];
@@ -153,12 +167,16 @@ export function encodeNpy(f: Features, dtype: 'float32' | 'float64' = 'float64')
   return out;
 }
 
-/** NaN or ±Infinity in a features file is reported with the file and position (the metrics would only know the set). */
+/** NaN or ±Infinity in a file is reported with the file and position (a metric would only know the set). */
 function checkFinite(f: Features, file: string): Features {
   for (let k = 0; k < f.data.length; k++) {
     if (!Number.isFinite(f.data[k]!)) {
       const row = Math.floor(k / f.d);
-      throw bad(file, `has ${f.data[k]} at row ${row}, column ${k - row * f.d}, expected finite numbers; the feature extractor produced non-finite values`);
+      throw bad(
+        file,
+        `has ${f.data[k]} at row ${row}, column ${k - row * f.d}, expected finite numbers; ` +
+          'the feature extractor produced non-finite values',
+      );
     }
   }
   return f;

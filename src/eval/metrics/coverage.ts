@@ -69,7 +69,10 @@ export function classCoverage(
   }
   const n = predicted.length;
   if (n === 0) {
-    throw new GenforgeError(ERROR_CODES.BAD_NUMERIC_INPUT, 'class coverage needs at least one predicted label, found none');
+    throw new GenforgeError(
+      ERROR_CODES.BAD_NUMERIC_INPUT,
+      'class coverage needs at least one predicted label, found none',
+    );
   }
   const counts = Array.from(classHistogram(predicted, classes));
   const shares = counts.map((c) => c / n);

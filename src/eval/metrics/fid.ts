@@ -5,9 +5,10 @@
  *   FID = ‖μ₁ − μ₂‖² + tr Σ₁ + tr Σ₂ − 2 tr (Σ₁Σ₂)^{1/2}.
  *
  * Everything is float64. Covariances are unbiased (divide by n − 1). The trace term uses symmetric
- * eigendecompositions only, so it is real and exact up to rounding, with no iteration and no complex
- * numbers: with S = Σ₁^{1/2} (from eigh of Σ₁, ./linalg.ts), M = S Σ₂ S is symmetric positive semi-definite and has the
- * same eigenvalues as Σ₁Σ₂ (AB and BA share eigenvalues), so tr (Σ₁Σ₂)^{1/2} = Σᵢ √max(λᵢ(M), 0).
+ * eigendecompositions only (./linalg.ts), so it is real and exact up to rounding: no iterative matrix square
+ * root (Newton–Schulz) and no complex numbers. With S = Σ₁^{1/2} from eigh of Σ₁, M = S Σ₂ S is symmetric
+ * positive semi-definite with the same eigenvalues as Σ₁Σ₂ (AB and BA share eigenvalues), so
+ * tr (Σ₁Σ₂)^{1/2} = Σᵢ √max(λᵢ(M), 0).
  * Rounding can leave tiny negative eigenvalues (singular covariances) and a tiny negative FID (identical
  * sets): both are clamped to 0.
  */

@@ -99,17 +99,19 @@ export function symmetricEigen(a: Float64Array, d: number, options: { vectors?: 
 
   // 2. Implicit QR on the tridiagonal (diag, off), largest unreduced block [l, m] from the bottom up.
   const EPS = Number.EPSILON;
+  const negligible = (k: number): boolean =>
+    Math.abs(off[k]!) <= EPS * (Math.abs(diag[k]!) + Math.abs(diag[k + 1]!)) || Math.abs(off[k]!) < 1e-300;
   let m = d - 1;
   let iterations = 0;
   const maxIterations = 50 * Math.max(1, d);
   while (m > 0) {
-    if (Math.abs(off[m - 1]!) <= EPS * (Math.abs(diag[m - 1]!) + Math.abs(diag[m]!)) || Math.abs(off[m - 1]!) < 1e-300) {
+    if (negligible(m - 1)) {
       off[m - 1] = 0;
       m--;
       continue;
     }
     let l = m - 1;
-    while (l > 0 && Math.abs(off[l - 1]!) > EPS * (Math.abs(diag[l - 1]!) + Math.abs(diag[l]!)) && Math.abs(off[l - 1]!) >= 1e-300) l--;
+    while (l > 0 && !negligible(l - 1)) l--;
     if (l > 0) off[l - 1] = 0;
     if (++iterations > maxIterations) {
       throw new GenforgeError(
