@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { runWasmKernel, sliceOrSame, transpose, type WasmKernelArgs } from './kernel_utils.js';
+import { crop, runWasmKernel, transpose, type WasmKernelArgs } from './kernel_utils.js';
 
 /** Per spatial axis: how much of the input to keep and how to pad it so the dilated conv yields k taps. */
 function axisPlan(inSize: number, outSize: number, k: number, stride: number, padBefore: number) {
@@ -59,7 +59,7 @@ export function conv2DBackpropFilter(args: WasmKernelArgs<Conv2DBackpropFilterIn
     const w = axisPlan(inWidth, outWidth, filterWidth, info.strideWidth, info.padInfo.left);
 
     // 2. x → [Ci, H', W', B], cropped where the forward conv never reads it.
-    const xCrop = keep(sliceOrSame(backend, x, [0, 0, 0, 0], [batchSize, h.keep, w.keep, inChannels]), x);
+    const xCrop = keep(crop(backend, x, [0, 0, 0, 0], [batchSize, h.keep, w.keep, inChannels]), x);
     const xT = keep(transpose(backend, xCrop, [3, 1, 2, 0]), xCrop);
     // 3. dy → filter [Ho, Wo, B, Co].
     const dyT = keep(transpose(backend, dy, [1, 2, 0, 3]), dy);

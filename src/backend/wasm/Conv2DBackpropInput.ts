@@ -1,46 +1,107 @@
 /**
  * Conv2DBackpropInput for the TF.js wasm backend (the input gradient of a 2-D convolution, which is also the
- * forward pass of Conv2DTranspose), replacing the stock naive loop with one XNNPACK Conv2D.
+ * forward pass of Conv2DTranspose), replacing the stock naive loop with stride-1 XNNPACK Conv2Ds.
  *
  * For a forward conv with stride s, kernel k and top padding pt (one axis shown, the other is alike),
  *   dx[i] = Σ_{y, p : i = y·s − pt + p} dy[y] · w[p].
- * Split the output rows by phase r = (i + pt) mod s, i = s·u + r − pt. In phase r only the taps p = r + s·m
- * (m = 0 … M−1, M = ⌈k/s⌉) contribute, and y = u − m, so
- *   dx_r[u] = Σ_m dy[u − m] · w[r + s·m],
- * a stride-1 conv of the undilated dy with a flipped sub-filter. All s_h·s_w phases share one conv whose
- * output channels are (r_h, r_w, c) (taps past k are zero), which is s² times less work than a conv of the
- * zero-dilated dy. The phases are then interleaved (depth-to-space) and the first (pt mod s) rows cropped.
- * The in/out channels of the filter are swapped: the conv maps Co channels of dy to s_h·s_w·Ci.
+ * Split the rows of dx by phase q = i mod s, i = s·v + q, and write q + pt = s·c + r. Only the taps
+ * p = r + s·m (m = 0 … M−1, M = ⌈(k − r)/s⌉) reach phase q, from y = v + c − m:
+ *   dx_q[v] = Σ_m dy[v + c − m] · w[r + s·m],
+ * a stride-1 conv of the undilated dy with a flipped sub-filter (in/out channels swapped). That is s² times
+ * less work than one conv of the zero-dilated dy, and s_h·s_w small convs run faster on XNNPACK than one
+ * conv with s_h·s_w·Ci output channels. The phases are then interleaved with two rank-3 transposes (rank-5
+ * and rank-6 transposes take a slow path in the wasm backend) and cropped to H × W.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { padOrSame, runWasmKernel, sliceOrSame, transpose, view, zeros, type WasmKernelArgs } from './kernel_utils.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { crop, runWasmKernel, transpose, view, zeros, type WasmKernelArgs } from './kernel_utils.js';
 
-interface AxisPlan {
-  /** Taps per phase: ⌈k/s⌉. */
+/** One phase q of one spatial axis. */
+interface Phase {
+  /** Taps that reach this phase (0 when k < s and the phase sees none). */
   taps: number;
-  /** Rows u computed per phase. */
-  rows: number;
-  /** First row of the interleaved result that is row 0 of dx: pt mod s. */
-  offset: number;
-  /** Part of dy the phase conv reads, and the zero padding around it. */
+  /** First tap of the flipped filter w[k − 1 − ·] that this phase uses; then every s-th. */
+  tapBegin: number;
+  /** Rows of dy the conv reads, and its zero padding before/after them. */
   dyBegin: number;
   dyKeep: number;
   padBefore: number;
   padAfter: number;
 }
 
-/** Work out one spatial axis. inSize: rows of dx (the forward input); outSize: rows of dy. */
-function axisPlan(inSize: number, outSize: number, k: number, s: number, pt: number): AxisPlan {
-  const taps = Math.ceil(k / s);
-  const uMin = Math.floor(pt / s);
-  const rows = Math.floor((inSize - 1 + pt) / s) - uMin + 1;
-  // Output row t of a phase reads dy[t + uMin − (taps − 1) + a], a = 0 … taps − 1.
-  const before = taps - 1 - uMin;
-  const after = rows + uMin - outSize;
-  const dyBegin = Math.max(-before, 0);
-  const dyKeep = outSize - dyBegin - Math.max(-after, 0);
-  return { taps, rows, offset: pt - s * uMin, dyBegin, dyKeep, padBefore: Math.max(before, 0), padAfter: Math.max(after, 0) };
+/**
+ * inSize: rows of dx (the forward input); outSize: rows of dy; rows: ⌈inSize/s⌉ rows v computed per phase.
+ */
+function axisPhases(inSize: number, outSize: number, k: number, s: number, pt: number): { rows: number; phases: Phase[] } {
+  const rows = Math.ceil(inSize / s);
+  const phases: Phase[] = [];
+  for (let q = 0; q < s; q++) {
+    const c = Math.floor((q + pt) / s);
+    const r = (q + pt) % s;
+    const taps = Math.max(Math.ceil((k - r) / s), 0);
+    // Conv output v reads dy[v + c − (taps − 1) + a], a = 0 … taps − 1, with filter tap a ↔ m = taps − 1 − a,
+    // i.e. w[r + s(taps − 1 − a)] = wFlipped[k − 1 − r − s(taps − 1) + s·a].
+    const before = taps - 1 - c;
+    const after = rows + c - outSize;
+    const dyBegin = Math.max(-before, 0);
+    phases.push({
+      taps,
+      tapBegin: k - 1 - r - s * (taps - 1),
+      dyBegin,
+      dyKeep: outSize - dyBegin - Math.max(-after, 0),
+      padBefore: Math.max(before, 0),
+      padAfter: Math.max(after, 0),
+    });
+  }
+  return { rows, phases };
+}
+
+/** dx of one phase pair: [B, rowsH, rowsW, Ci]. */
+function phaseConv(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  wFlipped: TensorInfo,
+  ph: Phase,
+  pw: Phase,
+  sh: number,
+  sw: number,
+  outShape: [number, number, number, number],
+): TensorInfo {
+  const [B, , , Ci] = outShape;
+  const Co = dy.shape[3];
+  if (ph.taps === 0 || pw.taps === 0 || ph.dyKeep <= 0 || pw.dyKeep <= 0) return zeros(backend, outShape);
+  const temps: TensorInfo[] = [];
+  try {
+    const filter = crop(backend, wFlipped, [ph.tapBegin, pw.tapBegin, 0, 0], [ph.taps, pw.taps, Co, Ci], [sh, sw, 1, 1]);
+    if (filter !== wFlipped) temps.push(filter);
+    const x = crop(backend, dy, [0, ph.dyBegin, pw.dyBegin, 0], [B, ph.dyKeep, pw.dyKeep, Co]);
+    if (x !== dy) temps.push(x);
+    return runWasmKernel(
+      'Conv2D',
+      backend,
+      { x, filter },
+      {
+        strides: [1, 1],
+        pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+      },
+    );
+  } finally {
+    for (const t of temps) backend.disposeData(t.dataId);
+  }
+}
+
+/** Stack same-shaped tensors as [n, size] and transpose to [outer, n, inner] (outer·inner = size). */
+function interleave(backend: BackendWasm, parts: TensorInfo[], outer: number, inner: number): TensorInfo {
+  if (parts.length === 1) return parts[0];
+  const stacked = runWasmKernel('Concat', backend, parts.map((p) => view(p, [1, outer * inner])), { axis: 0 });
+  try {
+    return transpose(backend, view(stacked, [parts.length, outer, inner]), [1, 0, 2]);
+  } finally {
+    backend.disposeData(stacked.dataId);
+  }
 }
 
 export function conv2DBackpropInput(args: WasmKernelArgs<Conv2DBackpropInputInputs, Conv2DBackpropInputAttrs>): TensorInfo {
@@ -56,7 +117,7 @@ export function conv2DBackpropInput(args: WasmKernelArgs<Conv2DBackpropInputInpu
     return t;
   };
   try {
-    // 1. dy → [B, Ho, Wo, Co]; dx shape [B, H, W, Ci].
+    // 1. dy → [B, Ho, Wo, Co]; dx has shape [B, H, W, Ci].
     const dy0 = inputs.dy as TensorInfo;
     const filter = inputs.filter as TensorInfo;
     const dy = nchw ? own(transpose(backend, dy0, [0, 2, 3, 1]), dy0) : dy0;
@@ -77,52 +138,30 @@ export function conv2DBackpropInput(args: WasmKernelArgs<Conv2DBackpropInputInpu
         `wasm Conv2DBackpropInput: dy has shape [${dy.shape}], expected [${B},${outHeight},${outWidth},${outChannels}] for input [${B},${H},${W},${Ci}] and filter [${filter.shape}]`,
       );
     }
-    const ph = axisPlan(H, outHeight, kh, sh, info.padInfo.top);
-    const pw = axisPlan(W, outWidth, kw, sw, info.padInfo.left);
-    // The result is never in `temps`; in NCHW its NHWC form is.
-    const finish = (dx: TensorInfo): TensorInfo => (nchw ? transpose(backend, own(dx, dy0), [0, 3, 1, 2]) : dx);
-    if (ph.dyKeep <= 0 || pw.dyKeep <= 0) {
-      // The padding is so large that no tap ever meets dx: the gradient is zero.
-      return finish(zeros(backend, [B, H, W, Ci]));
+    const ah = axisPhases(H, outHeight, kh, sh, info.padInfo.top);
+    const aw = axisPhases(W, outWidth, kw, sw, info.padInfo.left);
+
+    // 2. Flipped filter with in/out swapped: wFlipped[p, q, o, c] = w[kh−1−p, kw−1−q, c, o].
+    const wRev = own(runWasmKernel('Reverse', backend, { x: filter }, { dims: [0, 1] }), filter);
+    const wFlipped = own(transpose(backend, wRev, [0, 1, 3, 2]), wRev);
+
+    // 3. One stride-1 conv per phase pair (qh, qw) → [B, rowsH, rowsW, Ci].
+    const phaseShape: [number, number, number, number] = [B, ah.rows, aw.rows, Ci];
+    const rowsOfPhases: TensorInfo[] = [];
+    for (const ph of ah.phases) {
+      const parts = aw.phases.map((pw) => own(phaseConv(backend, dy, wFlipped, ph, pw, sh, sw, phaseShape), dy));
+      // 4a. Interleave along W: [sw, B·rowsH·rowsW, Ci] → [B·rowsH·rowsW, sw, Ci] = [B, rowsH, rowsW·sw, Ci].
+      rowsOfPhases.push(own(interleave(backend, parts, B * ah.rows * aw.rows, Ci), parts[0]));
     }
+    // 4b. Interleave along H: [sh, B·rowsH, rowsW·sw·Ci] → [B·rowsH, sh, rowsW·sw·Ci] = [B, rowsH·sh, rowsW·sw, Ci].
+    const full = own(interleave(backend, rowsOfPhases, B * ah.rows, aw.rows * sw * Ci), rowsOfPhases[0]);
 
-    // 2. Phase filter [Mh, Mw, Co, sh·sw·Ci]: G[a, b, o, (rh, rw, c)] = w[rh + sh(Mh−1−a), rw + sw(Mw−1−b), c, o].
-    const wPad = own(padOrSame(backend, filter, [[0, sh * ph.taps - kh], [0, sw * pw.taps - kw], [0, 0], [0, 0]]), filter);
-    const wRev = own(
-      runWasmKernel('Reverse', backend, { x: view(wPad, [ph.taps, sh, pw.taps, sw * Ci * outChannels]) }, { dims: [0, 2] }),
-      wPad,
-    );
-    const g = own(transpose(backend, view(wRev, [ph.taps, sh, pw.taps, sw, Ci, outChannels]), [0, 2, 5, 1, 3, 4]), wRev);
-    const phaseFilter = view(g, [ph.taps, pw.taps, outChannels, sh * sw * Ci]);
-
-    // 3. One stride-1 conv of dy → [B, Nh, Nw, sh·sw·Ci].
-    const dyCrop = own(sliceOrSame(backend, dy, [0, ph.dyBegin, pw.dyBegin, 0], [B, ph.dyKeep, pw.dyKeep, outChannels]), dy);
-    const phases = own(
-      runWasmKernel(
-        'Conv2D',
-        backend,
-        { x: dyCrop, filter: phaseFilter },
-        {
-          strides: [1, 1],
-          pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
-          dataFormat: 'NHWC',
-          dilations: [1, 1],
-        },
-      ),
-      dyCrop,
-    );
-
-    // 4. Interleave the phases: [B, Nh, Nw, sh, sw, Ci] → [B, Nh, sh, Nw, sw, Ci] = [B, Nh·sh, Nw·sw, Ci].
-    const interleaved =
-      sh === 1 && sw === 1
-        ? phases
-        : own(transpose(backend, view(phases, [B, ph.rows, pw.rows, sh, sw, Ci]), [0, 1, 3, 2, 4, 5]), phases);
-    const full = view(interleaved, [B, ph.rows * sh, pw.rows * sw, Ci]);
-
-    // 5. Crop to dx [B, H, W, Ci]. When there is nothing to crop, hand out the interleaved data itself.
-    const dx = sliceOrSame(backend, full, [0, ph.offset, pw.offset, 0], [B, H, W, Ci]);
-    if (dx.dataId === interleaved.dataId) temps.splice(temps.indexOf(interleaved), 1);
-    return finish(dx);
+    // 5. Crop to dx [B, H, W, Ci]. When there is nothing to crop, hand out `full` itself.
+    const dx = crop(backend, view(full, [B, ah.rows * sh, aw.rows * sw, Ci]), [0, 0, 0, 0], [B, H, W, Ci]);
+    if (dx.dataId === full.dataId) temps.splice(temps.indexOf(full), 1);
+    if (!nchw) return { ...dx, shape: [B, H, W, Ci] };
+    own(dx, dy0);
+    return transpose(backend, dx, [0, 3, 1, 2]);
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);
   }

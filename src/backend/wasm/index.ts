@@ -1,21 +1,35 @@
 /**
- * Training kernels the stock TF.js wasm backend lacks or runs slowly, registered under the 'wasm' backend.
- * Each is composed of stock wasm kernels (XNNPACK Conv2D, Transpose, ...); see the file named after it.
+ * Training kernels the stock TF.js wasm backend lacks or runs pathologically slowly, registered under the
+ * 'wasm' backend. Each is composed of stock wasm kernels (XNNPACK Conv2D, Transpose, ...); see the file named
+ * after it. A stock kernel of the same name is saved (ours may delegate to it) and replaced.
  */
 import * as tf from '@tensorflow/tfjs';
+// The stock kernels must be registered before ours replace them.
+import '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+import { saveStockKernel } from './kernel_utils.js';
 
-/** Ours, by kernel name. A stock kernel of the same name is replaced. */
-export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig];
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig, // missing in stock wasm
+  conv2DBackpropInputConfig, // stock is a naive loop
+  batchMatMulConfig, // stock is ~10× slower with transposeA/transposeB
+];
 
-/** Register (or re-register) the kernels; calling it again is a no-op. */
+/**
+ * Register the kernels. Idempotent: a kernel already registered as ours is left alone. Call it after
+ * `import '@tensorflow/tfjs-backend-wasm'` so the stock kernels it replaces can be saved.
+ */
 export function registerWasmTrainingKernels(): void {
   for (const config of WASM_TRAINING_KERNELS) {
     const current = tf.getKernel(config.kernelName, 'wasm');
     if (current?.kernelFunc === config.kernelFunc) continue;
-    if (current !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+    if (current !== undefined) {
+      saveStockKernel(config.kernelName, current.kernelFunc);
+      tf.unregisterKernel(config.kernelName, 'wasm');
+    }
     tf.registerKernel(config);
   }
 }
