@@ -10,12 +10,16 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+import { leakyReluConfig } from './LeakyRelu.js';
+import { tileConfig } from './Tile.js';
 import { saveStockKernel } from './kernel_utils.js';
 
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig, // missing in stock wasm
   conv2DBackpropInputConfig, // stock is a naive loop
   batchMatMulConfig, // stock is ~10× slower with transposeA/transposeB
+  tileConfig, // stock computes each output index alone: ~40 ms for a BatchNorm-gradient tile
+  leakyReluConfig, // XNNPACK PReLU is ~2× the stock loop
 ];
 
 /**
