@@ -55,30 +55,51 @@ void forRuns(const BinaryLayout& L, F f) {
   }
 }
 
+// Inner runs as plain functions over restrict pointers, so that GCC vectorizes them (inside the OpenMP
+// outlined body it does not).
+template <class T, class Op>
+inline void runVV(const float* __restrict a, const float* __restrict b, T* __restrict o, int64_t n, Op op) {
+  for (int64_t k = 0; k < n; ++k) o[k] = op(a[k], b[k]);
+}
+template <class T, class Op>
+inline void runVS(const float* __restrict a, float b, T* __restrict o, int64_t n, Op op) {
+  for (int64_t k = 0; k < n; ++k) o[k] = op(a[k], b);
+}
+template <class T, class Op>
+inline void runSV(float a, const float* __restrict b, T* __restrict o, int64_t n, Op op) {
+  for (int64_t k = 0; k < n; ++k) o[k] = op(a, b[k]);
+}
+
 template <class T, class Op>
 void binaryLoop(const BinaryLayout& L, const float* a, const float* b, T* out, Op op) {
   forRuns(L, [&](int64_t o, int64_t ia, int64_t ib, int64_t n, int64_t sa, int64_t sb) {
     const float* pa = a + ia;
     const float* pb = b + ib;
     T* po = out + o;
-    if (sa == 1 && sb == 1) {
-      for (int64_t k = 0; k < n; ++k) po[k] = op(pa[k], pb[k]);
-    } else if (sa == 1 && sb == 0) {
-      const float vb = pb[0];
-      for (int64_t k = 0; k < n; ++k) po[k] = op(pa[k], vb);
-    } else if (sa == 0 && sb == 1) {
-      const float va = pa[0];
-      for (int64_t k = 0; k < n; ++k) po[k] = op(va, pb[k]);
-    } else {
-      for (int64_t k = 0; k < n; ++k) po[k] = op(pa[k * sa], pb[k * sb]);
-    }
+    if (sa == 1 && sb == 1) runVV(pa, pb, po, n, op);
+    else if (sa == 1 && sb == 0) runVS(pa, pb[0], po, n, op);
+    else if (sa == 0 && sb == 1) runSV(pa[0], pb, po, n, op);
+    else for (int64_t k = 0; k < n; ++k) po[k] = op(pa[k * sa], pb[k * sb]);
   });
 }
 
 template <class Op>
-void unaryLoop(const float* x, float* out, int64_t n, Op op) {
-#pragma omp parallel for schedule(static) if (n > kParallelMin)
+inline void runUnary(const float* __restrict x, float* __restrict out, int64_t n, Op op) {
   for (int64_t k = 0; k < n; ++k) out[k] = op(x[k]);
+}
+
+template <class Op>
+void unaryLoop(const float* x, float* out, int64_t n, Op op) {
+  if (n <= kParallelMin) {
+    runUnary(x, out, n, op);
+    return;
+  }
+#pragma omp parallel
+  {
+    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+    const int64_t lo = n * t / nt, hi = n * (t + 1) / nt;
+    runUnary(x + lo, out + lo, hi - lo, op);
+  }
 }
 
 enum class Reduce { kSum, kMean, kMax, kMin, kProd };

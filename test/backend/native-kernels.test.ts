@@ -370,6 +370,32 @@ test('native kernels vs cpu', { skip: SKIP }, async (t) => {
     model.dispose();
   });
 
+  await t.test('recycled output buffers never change what a caller holds', async () => {
+    await tf.setBackend('native');
+    const n = 1 << 16;
+    const a = tf.tensor(values(n, 61), [256, 256]);
+    const b = tf.tensor(values(n, 62), [256, 256]);
+    // 1. A dataSync() result kept after dispose.
+    const t = tf.add(a, b);
+    const kept = t.dataSync(); // must be a copy, not the pooled buffer
+    const expected = Float32Array.from(kept);
+    t.dispose();
+    for (let i = 0; i < 4; i++) tf.dispose(tf.mul(a, i)); // same-size outputs: would reuse t's buffer if freed
+    assert.deepEqual(kept, expected);
+    // 2. A tensor that views another's buffer (the stock Slice returns a subarray) outlives it.
+    const u = tf.add(a, b);
+    const view = tf.slice(u, [128, 0], [64, 256]);
+    const viewExpected = Float32Array.from(view.dataSync());
+    u.dispose();
+    for (let i = 0; i < 4; i++) tf.dispose(tf.mul(a, i));
+    assert.deepEqual(view.dataSync(), viewExpected);
+    view.dispose();
+    const again = tf.sub(a, b); // now t's buffer may be reused: its values must be fully rewritten
+    const ref = tf.tidy(() => { const x = a.dataSync(), y = b.dataSync(); return Float32Array.from(x, (v, i) => v - y[i]!); });
+    assert.ok(relErr(again.dataSync() as Float32Array, ref) === 0);
+    tf.dispose([a, b, again]);
+  });
+
   await t.test('native entry points reject bad arguments with plain JS errors', () => {
     const addon = loadAddon() as NativeAddon;
     const geom = Int32Array.from([1, 4, 4, 1, 3, 3, 1, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1]);

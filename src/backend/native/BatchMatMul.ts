@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BatchMatMulAttrs, KernelConfig } from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon.js';
 import { planMatMul } from './matmul.js';
-import { f32, isF32, nativeKernel, output, type Ins } from './util.js';
+import { newF32, f32, isF32, nativeKernel, output, type Ins } from './util.js';
 
 export function batchMatMulConfig(addon: NativeAddon): KernelConfig {
   return nativeKernel(tf.BatchMatMul, ({ inputs, backend, attrs }) => {
@@ -12,7 +12,7 @@ export function batchMatMulConfig(addon: NativeAddon): KernelConfig {
     if (!isF32(a, b)) return null;
     const plan = planMatMul(a, b, transposeA, transposeB);
     if (!plan) return null;
-    const c = new Float32Array(plan.size);
+    const c = newF32(plan.size);
     addon.batchMatMul(f32(backend, a), f32(backend, b), c, plan.dims);
     return output(backend, plan.outShape, c);
   });

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DAttrs, KernelConfig } from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon.js';
-import { convGeom, f32, isF32, nativeKernel, output, type Ins } from './util.js';
+import { newF32, convGeom, f32, isF32, nativeKernel, output, type Ins } from './util.js';
 
 export function conv2DConfig(addon: NativeAddon): KernelConfig {
   return nativeKernel(tf.Conv2D, ({ inputs, backend, attrs }) => {
@@ -13,7 +13,7 @@ export function conv2DConfig(addon: NativeAddon): KernelConfig {
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
       strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
     if (tf.util.sizeFromShape(info.outShape) === 0) return null;
-    const y = new Float32Array(tf.util.sizeFromShape(info.outShape));
+    const y = newF32(tf.util.sizeFromShape(info.outShape));
     addon.conv2d(f32(backend, x), f32(backend, filter), y, convGeom(info));
     return output(backend, info.outShape, y);
   });

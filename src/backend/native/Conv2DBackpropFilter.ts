@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelConfig } from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon.js';
-import { convGeom, f32, isF32, nativeKernel, output, type Ins } from './util.js';
+import { newF32, convGeom, f32, isF32, nativeKernel, output, type Ins } from './util.js';
 
 export function conv2DBackpropFilterConfig(addon: NativeAddon): KernelConfig {
   return nativeKernel(tf.Conv2DBackpropFilter, ({ inputs, backend, attrs }) => {
@@ -13,7 +13,7 @@ export function conv2DBackpropFilterConfig(addon: NativeAddon): KernelConfig {
       x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false,
       'channelsLast');
     if (tf.util.sizeFromShape(info.outShape) === 0 || !tf.util.arraysEqual(info.outShape, dy.shape)) return null;
-    const dw = new Float32Array(tf.util.sizeFromShape(filterShape));
+    const dw = newF32(tf.util.sizeFromShape(filterShape));
     addon.conv2dBackpropFilter(f32(backend, x), f32(backend, dy), dw, convGeom(info));
     return output(backend, [...filterShape], dw);
   });

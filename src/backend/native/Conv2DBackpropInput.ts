@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, KernelConfig } from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon.js';
-import { convGeom, f32, isF32, nativeKernel, output, type Ins } from './util.js';
+import { newF32, convGeom, f32, isF32, nativeKernel, output, type Ins } from './util.js';
 
 export function conv2DBackpropInputConfig(addon: NativeAddon): KernelConfig {
   return nativeKernel(tf.Conv2DBackpropInput, ({ inputs, backend, attrs }) => {
@@ -17,7 +17,7 @@ export function conv2DBackpropInputConfig(addon: NativeAddon): KernelConfig {
       'channelsLast');
     if (tf.util.sizeFromShape(info.inShape) === 0 || tf.util.sizeFromShape(info.outShape) === 0) return null;
     if (!tf.util.arraysEqual(info.outShape, dy.shape)) return null;
-    const dx = new Float32Array(tf.util.sizeFromShape(info.inShape));
+    const dx = newF32(tf.util.sizeFromShape(info.inShape));
     addon.conv2dBackpropInput(f32(backend, dy), f32(backend, filter), dx, convGeom(info));
     return output(backend, info.inShape, dx);
   });

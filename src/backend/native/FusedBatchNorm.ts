@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FusedBatchNormAttrs, KernelConfig } from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon.js';
-import { f32, isF32, nativeKernel, output, type Ins, type Opt } from './util.js';
+import { newF32, f32, isF32, nativeKernel, output, type Ins, type Opt } from './util.js';
 
 export function fusedBatchNormConfig(addon: NativeAddon): KernelConfig {
   type Fn = (
@@ -16,7 +16,7 @@ export function fusedBatchNormConfig(addon: NativeAddon): KernelConfig {
     const n = tf.util.sizeFromShape(x.shape);
     const sizes = [mean, variance, offset, scale].filter((t) => t != null).map((t) => tf.util.sizeFromShape(t!.shape));
     if (n === 0 || sizes.some((s) => s === 0)) return null;
-    const out = new Float32Array(n);
+    const out = newF32(n);
     bn(f32(backend, x), f32(backend, mean), f32(backend, variance), offset ? f32(backend, offset) : null,
       scale ? f32(backend, scale) : null, out, varianceEpsilon ?? 0.001);
     return output(backend, [...x.shape], out);

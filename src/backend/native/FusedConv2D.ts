@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FusedConv2DAttrs, KernelConfig } from '@tensorflow/tfjs';
 import { ACTIVATION_CODES, type NativeAddon } from './addon.js';
-import { convGeom, f32, isF32, nativeKernel, output, type Ins, type Opt } from './util.js';
+import { newF32, convGeom, f32, isF32, nativeKernel, output, type Ins, type Opt } from './util.js';
 
 export function fusedConv2DConfig(addon: NativeAddon): KernelConfig {
   return nativeKernel(tf.FusedConv2D, ({ inputs, backend, attrs }) => {
@@ -23,7 +23,7 @@ export function fusedConv2DConfig(addon: NativeAddon): KernelConfig {
       else if (n === 1) b = new Float32Array(info.outChannels).fill(f32(backend, bias)[0]);
       else return null;
     }
-    const y = new Float32Array(tf.util.sizeFromShape(info.outShape));
+    const y = newF32(tf.util.sizeFromShape(info.outShape));
     addon.fusedConv2d(f32(backend, x), f32(backend, filter), b, y, convGeom(info), act, leakyreluAlpha ?? 0.2);
     return output(backend, info.outShape, y);
   });

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TileAttrs } from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon.js';
-import { f32, isF32, nativeKernel, output, type Ins } from './util.js';
+import { newF32, f32, isF32, nativeKernel, output, type Ins } from './util.js';
 
 export function tileConfig(addon: NativeAddon): KernelConfig {
   type Fn = (x: Float32Array, out: Float32Array, layout: Int32Array) => void;
@@ -15,7 +15,7 @@ export function tileConfig(addon: NativeAddon): KernelConfig {
     const size = tf.util.sizeFromShape(outShape);
     if (size === 0) return null;
     const pad = (s: number[]) => [...new Array<number>(6 - s.length).fill(1), ...s];
-    const out = new Float32Array(size);
+    const out = newF32(size);
     tile(f32(backend, x), out, Int32Array.from([...pad(outShape), ...pad([...x.shape])]));
     return output(backend, outShape, out);
   });

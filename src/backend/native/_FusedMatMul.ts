@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { _FusedMatMulAttrs, KernelConfig } from '@tensorflow/tfjs';
 import { ACTIVATION_CODES, type NativeAddon } from './addon.js';
 import { planMatMul } from './matmul.js';
-import { f32, isF32, nativeKernel, output, type Ins, type Opt } from './util.js';
+import { newF32, f32, isF32, nativeKernel, output, type Ins, type Opt } from './util.js';
 
 export function fusedMatMulConfig(addon: NativeAddon): KernelConfig {
   return nativeKernel(tf._FusedMatMul, ({ inputs, backend, attrs }) => {
@@ -20,7 +20,7 @@ export function fusedMatMulConfig(addon: NativeAddon): KernelConfig {
       if (!((n === plan.N && lastIsN) || n === 1) || bias.shape.length > plan.outShape.length) return null;
       bv = f32(backend, bias);
     }
-    const c = new Float32Array(plan.size);
+    const c = newF32(plan.size);
     addon.fusedMatMul(f32(backend, a), f32(backend, b), bv, c, plan.dims, act, leakyreluAlpha ?? 0.2);
     return output(backend, plan.outShape, c);
   });

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon.js';
-import { f32, isF32, nativeKernel, output, type Ins } from './util.js';
+import { newF32, f32, isF32, nativeKernel, output, type Ins } from './util.js';
 
 const RANK = 6;
 
@@ -58,7 +58,7 @@ function binaryKernel(kernelName: string, fn: BinaryFn, outDtype: 'float32' | 'b
     if (!plan) return null;
     const n = tf.util.sizeFromShape(plan.outShape);
     if (n === 0) return null;
-    const out = outDtype === 'bool' ? new Uint8Array(n) : new Float32Array(n);
+    const out = outDtype === 'bool' ? new Uint8Array(n) : newF32(n);
     fn(f32(backend, a), f32(backend, b), out, plan.layout);
     return backend.makeTensorInfo(plan.outShape, outDtype, out);
   });
@@ -68,7 +68,7 @@ function unaryKernel(kernelName: string, fn: UnaryFn, alphaOf: (attrs: tf.NamedA
   return nativeKernel(kernelName, ({ inputs, backend, attrs }) => {
     const { x } = inputs as Ins<'x'>;
     if (!isF32(x)) return null;
-    const out = new Float32Array(tf.util.sizeFromShape(x.shape));
+    const out = newF32(tf.util.sizeFromShape(x.shape));
     if (out.length === 0) return null;
     fn(f32(backend, x), out, alphaOf(attrs));
     return output(backend, [...x.shape], out);
@@ -103,7 +103,7 @@ function reduceKernel(kernelName: string, fn: ReduceFn, axisAttr: 'axis' | 'redu
     if (!dims) return null;
     const keepDims = attrs.keepDims as boolean;
     const outShape = x.shape.map((n, i) => (axes.includes(i) ? 1 : n)).filter((_, i) => keepDims || !axes.includes(i));
-    const out = new Float32Array(dims[0] * dims[2]);
+    const out = newF32(dims[0] * dims[2]);
     fn(f32(backend, x), out, Int32Array.from(dims));
     return output(backend, outShape, out);
   });

@@ -13,6 +13,7 @@ import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { fusedConv2DConfig } from './FusedConv2D.js';
 import { fusedMatMulConfig } from './_FusedMatMul.js';
+import { enablePool, isPooled, release, retain } from './pool.js';
 import { elementwiseConfigs } from './elementwise.js';
 import { fusedBatchNormConfig } from './FusedBatchNorm.js';
 import { selectConfig } from './Select.js';
@@ -21,11 +22,37 @@ import { tileConfig } from './Tile.js';
 export const NATIVE_BACKEND = 'native';
 
 /** The cpu backend's class under its own name; kernels see it as a MathBackendCPU. */
+/**
+ * The cpu backend's class under its own name; kernels see it as a MathBackendCPU. It also keeps the output
+ * pool safe (pool.ts): it counts the tensors storing each pooled buffer and reads out copies of them.
+ */
 export class NativeBackend extends MathBackendCPU {
   constructor() {
     super();
     // The stock class prints a "use tfjs-node" banner on first use; genforge says which backend runs itself.
     (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+    retain(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(dataId: tf.DataId, values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType, refCount: number): void {
+    retain(values);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const v = super.readSync(dataId);
+    return isPooled(v) ? v.slice() : v;
+  }
+
+  override disposeData(dataId: tf.DataId, force?: boolean): boolean {
+    const values = this.data.get(dataId)?.values;
+    const done = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) release(values);
+    return done;
   }
 }
 
@@ -73,6 +100,7 @@ export async function registerNativeBackend(): Promise<boolean> {
     if (tf.getKernel(k.kernelName, NATIVE_BACKEND)) tf.unregisterKernel(k.kernelName, NATIVE_BACKEND);
     tf.registerKernel(k);
   }
+  enablePool(process.env.GENFORGE_NATIVE_POOL !== '0');
   NATIVE_KERNELS.splice(0, NATIVE_KERNELS.length, ...natives.map((k) => k.kernelName));
   registered = true;
   return true;
