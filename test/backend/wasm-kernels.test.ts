@@ -176,7 +176,7 @@ describe('Conv2DBackpropFilter vs cpu', () => {
   });
 });
 
-describe('BatchMatMul, Tile, LeakyRelu vs cpu', () => {
+describe('BatchMatMul, Tile, Sum, Mean, LeakyRelu vs cpu', () => {
   for (const [aShape, bShape, tA, tB] of [
     [[64, 100], [100, 300], false, false],
     [[64, 100], [300, 100], false, true],
@@ -204,6 +204,22 @@ describe('BatchMatMul, Tile, LeakyRelu vs cpu', () => {
       await compare('Tile', { x: { shape, data: values(size(shape), 13) } }, { reps }, 'Tile');
     });
   }
+  for (const kernel of ['Sum', 'Mean']) {
+    for (const [shape, axis, keepDims] of [
+      [[6, 5, 7, 9], [0, 1, 2], false],
+      [[6, 5, 7, 9], [0, 1, 2], true],
+      [[6, 5, 7, 9], [1, 2, 3], false],
+      [[6, 5, 7, 9], [1], true], // middle axis: stock kernel
+      [[6, 5, 7, 9], [-1], false],
+      [[6, 5, 7, 9], [3, 0, 1, 2], false],
+      [[300, 7], 0, false],
+      [[1, 64, 1], [0, 1, 2], false],
+    ] as Array<[number[], number | number[], boolean]>) {
+      test(`${kernel} [${shape}] axis ${JSON.stringify(axis)}${keepDims ? ' keepDims' : ''}`, async () => {
+        await compare(kernel, { x: { shape, data: values(size(shape), 15) } }, { axis, keepDims }, kernel);
+      });
+    }
+  }
   test('LeakyRelu', async () => {
     await compare('LeakyRelu', { x: { shape: [4, 5, 6, 7], data: values(840, 14) } }, { alpha: 0.2 }, 'LeakyRelu');
   });
@@ -219,7 +235,7 @@ function tinyModelGrads(data: { x: Float32Array; w1: Float32Array; w2: Float32Ar
       const h = tf.leakyRelu(tf.conv2d(xx as tf.Tensor4D, a as tf.Tensor4D, 2, 'same'), 0.2); // [3, 5, 5, 5]
       const y = tf.conv2dTranspose(h as tf.Tensor4D, b as tf.Tensor4D, [3, 9, 9, 3], 2, 'same'); // [3, 9, 9, 3]
       const m = tf.matMul(tf.reshape(y, [3, 243]), tf.reshape(y, [3, 243]), false, true); // [3, 3]
-      return tf.add(tf.sum(tf.square(y)), tf.sum(tf.tile(m, [2, 1])));
+      return tf.add(tf.sum(tf.square(y)), tf.sum(tf.tile(tf.mean(m, 0, true), [2, 1])));
     };
     return tf.grads(f)([x, w1, w2]).map((g) => g.dataSync() as Float32Array);
   });
