@@ -11,8 +11,6 @@ import { batchMatMulConfig } from './BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { leakyReluConfig } from './LeakyRelu.js';
-import { meanConfig } from './Mean.js';
-import { sumConfig } from './Sum.js';
 import { tileConfig } from './Tile.js';
 import { saveStockKernel } from './kernel_utils.js';
 
@@ -22,8 +20,6 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   batchMatMulConfig, // stock is ~10× slower with transposeA/transposeB
   tileConfig, // stock computes each output index alone: ~40 ms for a BatchNorm-gradient tile
   leakyReluConfig, // XNNPACK PReLU is ~2× the stock loop
-  sumConfig, // per-channel sums as a matmul with ones: stock transposes, then loops
-  meanConfig, // same, for BatchNorm moments
 ];
 
 /**

@@ -106,35 +106,3 @@ export function zeros(backend: BackendWasm, shape: number[]): TensorInfo {
   return runWasmKernel('Fill', backend, {}, { shape, value: 0, dtype: 'float32' });
 }
 
-/**
- * scale · Σ of x over `axes`, as one XNNPACK matmul with a constant vector, when the axes form a leading or a
- * trailing block (the reductions of NHWC training: per-channel over [0, 1, 2], per-sample over the rest).
- * Returns null for other axes (the caller uses its stock kernel). float32 only.
- */
-export function reduceByMatMul(
-  backend: BackendWasm,
-  x: TensorInfo,
-  axes: number[],
-  keepDims: boolean,
-  scale: (reduced: number) => number,
-): TensorInfo | null {
-  const rank = x.shape.length;
-  const sorted = [...new Set(axes.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
-  const r = sorted.length;
-  if (x.dtype !== 'float32' || r === 0 || x.shape.some((s) => s === 0)) return null;
-  const leading = sorted.every((a, i) => a === i);
-  const trailing = sorted.every((a, i) => a === rank - r + i);
-  if (!leading && !trailing) return null;
-  const reduced = sorted.reduce((n, a) => n * x.shape[a], 1);
-  const kept = x.shape.reduce((a, b) => a * b, 1) / reduced;
-  const outShape = keepDims ? x.shape.map((s, i) => (sorted.includes(i) ? 1 : s)) : x.shape.filter((_, i) => !sorted.includes(i));
-  const vec = runWasmKernel('Fill', backend, {}, { shape: [1, leading ? 1 : reduced, leading ? reduced : 1], value: scale(reduced), dtype: 'float32' });
-  try {
-    const out = leading
-      ? runWasmKernel('BatchMatMul', backend, { a: vec, b: view(x, [1, reduced, kept]) }, { transposeA: false, transposeB: false })
-      : runWasmKernel('BatchMatMul', backend, { a: view(x, [1, kept, reduced]), b: vec }, { transposeA: false, transposeB: false });
-    return view(out, outShape);
-  } finally {
-    backend.disposeData(vec.dataId);
-  }
-}
