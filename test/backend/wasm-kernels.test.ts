@@ -164,6 +164,25 @@ describe('Conv2DBackpropFilter vs cpu', () => {
       );
     }),
   );
+  // Enough input channels (kh·kw·Ci > 128) for the dilated-conv route rather than im2col.
+  for (const s of [1, 2, 3])
+    for (const [padName, pad] of PADS)
+      for (const k of [3, 4, 5])
+        for (const [H, W] of [[5, 7], [13, 13]]) {
+          if (padName === 'valid' && k > H) continue;
+          const label = `conv route: B2 ${H}×${W}×16 k${k} s${s} ${padName} Co3`;
+          test(label, async () => {
+            const xShape = [2, H, W, 16];
+            const fShape = [k, k, 16, 3];
+            const dyShape = convOut(xShape, fShape, s, pad);
+            await compare(
+              'Conv2DBackpropFilter',
+              { x: { shape: xShape, data: values(size(xShape), s * 100 + k) }, dy: { shape: dyShape, data: values(size(dyShape), H + k) } },
+              { strides: s, pad, dataFormat: 'NHWC', filterShape: fShape },
+              label,
+            );
+          });
+        }
   test('NCHW', async () => {
     const xShape = [2, 2, 7, 9];
     const dyShape = [2, 4, 4, 5];
@@ -209,31 +228,38 @@ describe('BatchMatMul, Tile, LeakyRelu vs cpu', () => {
   });
 });
 
-/** A tiny conv autoencoder-ish model touching every kernel above; returns loss gradients. */
-function tinyModelGrads(data: { x: Float32Array; w1: Float32Array; w2: Float32Array }): Float32Array[] {
+/** A tiny conv model touching every kernel above (both Conv2DBackpropFilter routes); returns loss gradients. */
+function tinyModelGrads(data: { x: Float32Array; w1: Float32Array; w2: Float32Array; w3: Float32Array }): Float32Array[] {
   return tf.tidy(() => {
     const x = tf.tensor4d(data.x, [3, 9, 9, 2]);
-    const w1 = tf.tensor4d(data.w1, [4, 4, 2, 5]);
-    const w2 = tf.tensor4d(data.w2, [3, 3, 3, 5]);
-    const f = (xx: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => {
-      const h = tf.leakyRelu(tf.conv2d(xx as tf.Tensor4D, a as tf.Tensor4D, 2, 'same'), 0.2); // [3, 5, 5, 5]
-      const y = tf.conv2dTranspose(h as tf.Tensor4D, b as tf.Tensor4D, [3, 9, 9, 3], 2, 'same'); // [3, 9, 9, 3]
+    const w1 = tf.tensor4d(data.w1, [4, 4, 2, 16]);
+    const w2 = tf.tensor4d(data.w2, [3, 3, 16, 16]);
+    const w3 = tf.tensor4d(data.w3, [3, 3, 3, 16]);
+    const f = (xx: tf.Tensor, a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
+      const h1 = tf.leakyRelu(tf.conv2d(xx as tf.Tensor4D, a as tf.Tensor4D, 2, 'same'), 0.2); // [3, 5, 5, 16]
+      const h2 = tf.leakyRelu(tf.conv2d(h1, b as tf.Tensor4D, 1, 'same'), 0.2); // [3, 5, 5, 16]
+      const y = tf.conv2dTranspose(h2, c as tf.Tensor4D, [3, 9, 9, 3], 2, 'same'); // [3, 9, 9, 3]
       const m = tf.matMul(tf.reshape(y, [3, 243]), tf.reshape(y, [3, 243]), false, true); // [3, 3]
       return tf.add(tf.sum(tf.square(y)), tf.sum(tf.tile(tf.mean(m, 0, true), [2, 1])));
     };
-    return tf.grads(f)([x, w1, w2]).map((g) => g.dataSync() as Float32Array);
+    return tf.grads(f)([x, w1, w2, w3]).map((g) => g.dataSync() as Float32Array);
   });
 }
 
 describe('training', () => {
-  const data = { x: values(3 * 9 * 9 * 2, 21), w1: values(4 * 4 * 2 * 5, 22), w2: values(3 * 3 * 3 * 5, 23) };
+  const data = {
+    x: values(3 * 9 * 9 * 2, 21),
+    w1: values(4 * 4 * 2 * 16, 22).map((v) => v / 4),
+    w2: values(3 * 3 * 16 * 16, 23).map((v) => v / 8),
+    w3: values(3 * 3 * 3 * 16, 24).map((v) => v / 8),
+  };
 
   test('gradients of a tiny conv model match cpu', async () => {
     await tf.setBackend('cpu');
     const want = tinyModelGrads(data);
     await tf.setBackend('wasm');
     const got = tinyModelGrads(data);
-    ['dx', 'dw1', 'dw2'].forEach((name, i) => {
+    ['dx', 'dw1', 'dw2', 'dw3'].forEach((name, i) => {
       const r = rel(got[i], want[i]);
       assert.ok(r <= TOL, `${name}: rel error ${r.toExponential(2)} > ${TOL}`);
     });
