@@ -1,7 +1,7 @@
 // Cached oneDNN convolution primitives in the three directions, used by Conv2D.cc, FusedConv2D.cc,
-// Conv2DBackpropInput.cc and Conv2DBackpropFilter.cc. Activations stay NHWC in user memory, weights HWIO;
-// each primitive picks its own layout (format any) except where the 1-channel side makes NHWC faster, and
-// the weights are always reordered into the primitive's layout (the notes' pitfalls).
+// Conv2DBackpropInput.cc and Conv2DBackpropFilter.cc. Activations stay NHWC in user memory, weights HWIO.
+// Per shape, the primitive's activation layout (oneDNN's choice, or NHWC) is the faster of the two on the
+// first call; weights are always reordered into the primitive's layout (the notes' pitfalls).
 #pragma once
 #include "common.h"
 

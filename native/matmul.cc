@@ -32,3 +32,19 @@ void batchMatMul(const MatMulDims& d, const float* a, const float* b, float* c) 
 }
 
 }  // namespace gf
+
+// Reference sgemm figures for bench/dcgan-step.ts: OpenBLAS next to dnnl_sgemm.
+#include <cblas.h>
+
+// openblasSgemm(a, b, c, M, N, K): c[M, N] = a[M, K] * b[K, N], row-major.
+GF_ENTRY(openblasSgemm) {
+  gf::argCount(info, 6, "openblasSgemm");
+  const int64_t M = gf::argInt(info, 3, "M", 1, 1 << 20), N = gf::argInt(info, 4, "N", 1, 1 << 20),
+                K = gf::argInt(info, 5, "K", 1, 1 << 20);
+  auto a = gf::argF32(info, 0, "a", size_t(M * K));
+  auto b = gf::argF32(info, 1, "b", size_t(K * N));
+  auto c = gf::argF32(info, 2, "c", size_t(M * N));
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(M), int(N), int(K), 1.f, a.data, int(K), b.data, int(N),
+              0.f, c.data, int(N));
+  return info.Env().Undefined();
+}
