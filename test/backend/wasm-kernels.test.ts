@@ -128,6 +128,35 @@ describe('Conv2DBackpropInput vs cpu', () => {
       );
     }),
   );
+  // Enough input channels (kh·kw·Ci > 128) for the phase-conv route rather than col2im.
+  for (const s of [1, 2, 3])
+    for (const [padName, pad] of PADS)
+      for (const k of [3, 4, 5])
+        for (const [H, W] of [[5, 7], [13, 13]]) {
+          if (padName === 'valid' && k > H) continue;
+          const label = `phase route: B2 ${H}×${W}×16 k${k} s${s} ${padName} Co3`;
+          test(label, async () => {
+            const fShape = [k, k, 16, 3];
+            const dyShape = convOut([2, H, W, 16], fShape, s, pad);
+            await compare(
+              'Conv2DBackpropInput',
+              { dy: { shape: dyShape, data: values(size(dyShape), s * 10 + k) }, filter: { shape: fShape, data: values(size(fShape), H * k) } },
+              { inputShape: [2, H, W, 16], strides: s, pad, dataFormat: 'NHWC' },
+              label,
+            );
+          });
+        }
+  test('phase route, NCHW, non-square stride [3, 2], kernel 5×4', async () => {
+    const fShape = [5, 4, 8, 3];
+    const dyShape = tf.backend_util.computeConv2DInfo([2, 11, 9, 8], [5, 4, 8, 3], [3, 2], 1, 'same').outShape;
+    const dyNchw = [dyShape[0], dyShape[3], dyShape[1], dyShape[2]];
+    await compare(
+      'Conv2DBackpropInput',
+      { dy: { shape: dyNchw, data: values(size(dyNchw), 9) }, filter: { shape: fShape, data: values(size(fShape), 10) } },
+      { inputShape: [2, 8, 11, 9], strides: [3, 2], pad: 'same', dataFormat: 'NCHW' },
+      'phase NCHW',
+    );
+  });
   test('non-square stride [2, 3], kernel 3×4', async () => {
     const fShape = [3, 4, 2, 3];
     const dyShape = tf.backend_util.computeConv2DInfo([2, 9, 11, 2], [3, 4, 2, 3], [2, 3], 1, 'same').outShape;

@@ -15,6 +15,11 @@
  * The phase filters (a few thousand to a few hundred thousand floats) are gathered from the filter with one
  * typed-array loop over the wasm heap, as the stock wasm Slice does: the stock Reverse + StridedSlice route
  * took ~20 ms per call at the DCGAN's [4, 4, 64, 128] filter.
+ *
+ * With few input channels (kh·kw·Ci ≤ 128, e.g. a generator's last layer to 1-channel images) the phase
+ * convs have 1–3 output channels and run far below XNNPACK's rate; there dx is one matmul
+ * cols = dy [B·Ho·Wo, Co] · w [Co, kh·kw·Ci] followed by a scatter-add of cols into dx (col2im) in one
+ * typed-array loop over the wasm heap.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
@@ -130,6 +135,51 @@ function interleave(backend: BackendWasm, parts: TensorInfo[], outer: number, in
   }
 }
 
+/** Largest kh·kw·Ci for the col2im route. */
+const COL2IM_MAX_COLS = 128;
+
+/** dx by col2im: cols = dy · wᵀ, then each column added into the dx pixel its tap lands on. */
+function col2imInputGrad(backend: BackendWasm, dy: TensorInfo, w: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const K = kh * kw * Ci;
+  const n = B * Ho * Wo;
+  // w [kh, kw, Ci, Co] = [K, Co] → [Co, K]
+  const wT = transpose(backend, view(w, [K, Co]), [1, 0]);
+  let cols: TensorInfo | null = null;
+  try {
+    cols = runWasmKernel('BatchMatMul', backend, { a: view(dy, [1, n, Co]), b: view(wT, [1, Co, K]) }, { transposeA: false, transposeB: false });
+    const dx = backend.makeOutput([B, H, W, Ci], 'float32');
+    const src = backend.typedArrayFromHeap(cols);
+    const dst = backend.typedArrayFromHeap(dx);
+    dst.fill(0);
+    let r = 0; // row of cols: (b, y, x)
+    for (let b = 0; b < B; b++) {
+      for (let y = 0; y < Ho; y++) {
+        for (let x = 0; x < Wo; x++, r++) {
+          for (let p = 0; p < kh; p++) {
+            const i = y * sh - pt + p;
+            if (i < 0 || i >= H) continue;
+            for (let q = 0; q < kw; q++) {
+              const j = x * sw - pl + q;
+              if (j < 0 || j >= W) continue;
+              const from = r * K + (p * kw + q) * Ci;
+              const to = ((b * H + i) * W + j) * Ci;
+              for (let c = 0; c < Ci; c++) dst[to + c] += src[from + c];
+            }
+          }
+        }
+      }
+    }
+    return dx;
+  } finally {
+    backend.disposeData(wT.dataId);
+    if (cols) backend.disposeData(cols.dataId);
+  }
+}
+
 export function conv2DBackpropInput(args: WasmKernelArgs<Conv2DBackpropInputInputs, Conv2DBackpropInputAttrs>): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
@@ -163,6 +213,12 @@ export function conv2DBackpropInput(args: WasmKernelArgs<Conv2DBackpropInputInpu
       throw new Error(
         `wasm Conv2DBackpropInput: dy has shape [${dy.shape}], expected [${B},${outHeight},${outWidth},${outChannels}] for input [${B},${H},${W},${Ci}] and filter [${filter.shape}]`,
       );
+    }
+    if (kh * kw * Ci <= COL2IM_MAX_COLS) {
+      const dx = col2imInputGrad(backend, dy, filter, info);
+      if (!nchw) return dx;
+      own(dx, dy0);
+      return transpose(backend, dx, [0, 3, 1, 2]);
     }
     const ah = axisPhases(H, outHeight, kh, sh, info.padInfo.top);
     const aw = axisPhases(W, outWidth, kw, sw, info.padInfo.left);
