@@ -45,14 +45,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median ms of one direct kernelFunc call (output released each time). */
+/**
+ * Median ms of one direct kernelFunc call on fresh copies of the inputs (the stock Conv2D and matmul cache
+ * XNNPACK operators by weight tensor, so re-running on the same tensors would flatter them; in training every
+ * call sees new tensors). The output is released each time.
+ */
 function timeKernel(kernelFunc: KernelFunc, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): number {
   const backend = tf.backend();
   const once = () => {
+    const fresh = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, tf.clone(t)]));
     const t0 = performance.now();
-    const out = kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
+    const out = kernelFunc({ inputs: fresh, backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
     const ms = performance.now() - t0;
     backend.disposeData(out.dataId);
+    tf.dispose(Object.values(fresh));
     return ms;
   };
   once();
@@ -112,7 +118,7 @@ const kernelCases: Array<{ kernel: string; label: string; inputs: Record<string,
   },
 ];
 
-console.log(`wasm kernels, ms per call (median of ${REPS}), TF.js ${tf.version.tfjs}, wasm threads: 1 (Node)`);
+console.log(`wasm kernels, ms per call (median of ${REPS}, fresh inputs each call), TF.js ${tf.version.tfjs}, wasm threads: 1 (Node)`);
 console.log(`${'kernel'.padEnd(22)}${'shapes'.padEnd(68)}${'stock'.padStart(9)}${'ours'.padStart(9)}${'ratio'.padStart(8)}`);
 for (const c of kernelCases) {
   const s = stock.get(c.kernel);
