@@ -11,13 +11,13 @@
  *
  * With few input channels (kh·kw·Ci ≤ 128, e.g. a discriminator's first layer on 1-channel images) that conv
  * has only kh·kw·Ci output pixels and runs ~10× below XNNPACK's rate, so there the patches are gathered into
- * a [kh·kw·Ci, B·Ho·Wo] matrix with one typed-array loop over the wasm heap (im2col) and dw is one matmul
+ * a [B·Ho·Wo, kh·kw·Ci] matrix with one typed-array loop over the wasm heap (im2col) and dw is one matmul
  * with dy [B·Ho·Wo, Co].
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { crop, runWasmKernel, transpose, type WasmKernelArgs } from './kernel_utils.js';
+import { crop, runWasmKernel, transpose, view, type WasmKernelArgs } from './kernel_utils.js';
 
 /** Per spatial axis: how much of the input to keep and how to pad it so the dilated conv yields k taps. */
 function axisPlan(inSize: number, outSize: number, k: number, stride: number, padBefore: number) {
@@ -29,49 +29,51 @@ function axisPlan(inSize: number, outSize: number, k: number, stride: number, pa
 /** Largest kh·kw·Ci for the im2col route. */
 const IM2COL_MAX_ROWS = 128;
 
-/** dw = patches(x) · dy, patches [kh·kw·Ci, B·Ho·Wo] gathered on the wasm heap. */
+/**
+ * dw = (dyᵀ · patches)ᵀ: patches [B·Ho·Wo, kh·kw·Ci] gathered on the wasm heap. XNNPACK packs the right-hand
+ * operand of a matmul on every call (tensors are new each step), so the small patches matrix goes there and
+ * the larger dy is transposed instead: ~1.6× faster than patchesᵀ · dy.
+ */
 function im2colFilterGrad(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
-  const rows = kh * kw * Ci;
+  const K = kh * kw * Ci;
   const n = B * Ho * Wo;
-  const patches = backend.makeOutput([1, rows, n], 'float32');
+  const temps: TensorInfo[] = [];
   try {
+    const dyT = transpose(backend, view(dy, [n, Co]), [1, 0]); // [Co, n]
+    temps.push(dyT);
+    const patches = backend.makeOutput([n, K], 'float32');
+    temps.push(patches);
     const src = backend.typedArrayFromHeap(x);
-    const dst = backend.typedArrayFromHeap(patches); // fresh heap memory: zero it where taps fall in padding
-    for (let p = 0; p < kh; p++) {
-      for (let q = 0; q < kw; q++) {
-        for (let c = 0; c < Ci; c++) {
-          let i = ((p * kw + q) * Ci + c) * n;
-          for (let b = 0; b < B; b++) {
-            for (let y = 0; y < Ho; y++) {
-              const row = y * sh - pt + p;
-              if (row < 0 || row >= H) {
-                dst.fill(0, i, i + Wo);
-                i += Wo;
+    const dst = backend.typedArrayFromHeap(patches);
+    let i = 0;
+    for (let b = 0; b < B; b++) {
+      for (let y = 0; y < Ho; y++) {
+        for (let xo = 0; xo < Wo; xo++) {
+          for (let p = 0; p < kh; p++) {
+            const row = y * sh - pt + p;
+            for (let q = 0; q < kw; q++) {
+              const col = xo * sw - pl + q;
+              if (row < 0 || row >= H || col < 0 || col >= W) {
+                dst.fill(0, i, i + Ci); // a tap in the padding
+                i += Ci;
                 continue;
               }
-              const rowBase = (b * H + row) * W;
-              for (let xo = 0; xo < Wo; xo++) {
-                const col = xo * sw - pl + q;
-                dst[i++] = col < 0 || col >= W ? 0 : src[(rowBase + col) * Ci + c];
-              }
+              const base = ((b * H + row) * W + col) * Ci;
+              for (let c = 0; c < Ci; c++) dst[i++] = src[base + c];
             }
           }
         }
       }
     }
-    const dw = runWasmKernel(
-      'BatchMatMul',
-      backend,
-      { a: patches, b: { dataId: dy.dataId, shape: [1, n, Co], dtype: dy.dtype } },
-      { transposeA: false, transposeB: false },
-    );
-    return { dataId: dw.dataId, shape: [kh, kw, Ci, Co], dtype: dw.dtype };
+    const dwT = runWasmKernel('BatchMatMul', backend, { a: view(dyT, [1, Co, n]), b: view(patches, [1, n, K]) }, { transposeA: false, transposeB: false });
+    temps.push(dwT);
+    return view(transpose(backend, view(dwT, [Co, K]), [1, 0]), [kh, kw, Ci, Co]);
   } finally {
-    backend.disposeData(patches.dataId);
+    for (const t of temps) backend.disposeData(t.dataId);
   }
 }
 
