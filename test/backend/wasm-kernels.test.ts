@@ -80,11 +80,32 @@ before(async () => {
   await tf.ready();
 });
 
-describe('registration', () => {
+describe('registration and arguments', () => {
   test('our kernels are the ones the wasm backend dispatches', () => {
     for (const config of WASM_TRAINING_KERNELS) {
       assert.equal(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc, config.kernelFunc, config.kernelName);
     }
+  });
+  test('bad dataFormat and mismatched dy are plain errors that say what was expected', async () => {
+    await tf.setBackend('wasm');
+    const dy = tf.zeros([1, 3, 3, 2]);
+    const filter = tf.zeros([3, 3, 1, 2]);
+    const x = tf.zeros([1, 5, 5, 1]);
+    const run = (kernel: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown>) => () =>
+      tf.engine().runKernel(kernel, inputs, attrs as tf.NamedAttrMap);
+    assert.throws(
+      run('Conv2DBackpropInput', { dy, filter }, { inputShape: [1, 5, 5, 1], strides: 2, pad: 'same', dataFormat: 'NWHC' }),
+      /dataFormat must be 'NHWC' or 'NCHW', got 'NWHC'/,
+    );
+    assert.throws(
+      run('Conv2DBackpropInput', { dy, filter }, { inputShape: [1, 9, 9, 1], strides: 2, pad: 'same', dataFormat: 'NHWC' }),
+      /dy has shape \[1,3,3,2\], expected \[1,5,5,2\]/,
+    );
+    assert.throws(
+      run('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, 2] }),
+      /dy has shape \[1,3,3,2\], expected \[1,5,5,2\]/,
+    );
+    tf.dispose([dy, filter, x]);
   });
 });
 

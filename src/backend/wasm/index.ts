@@ -1,7 +1,9 @@
 /**
  * Training kernels the stock TF.js wasm backend lacks or runs pathologically slowly, registered under the
- * 'wasm' backend. Each is composed of stock wasm kernels (XNNPACK Conv2D, Transpose, ...); see the file named
- * after it. A stock kernel of the same name is saved (ours may delegate to it) and replaced.
+ * 'wasm' backend. Each is composed of stock wasm kernels (XNNPACK Conv2D and matmul, Transpose, ...), plus a
+ * typed-array loop over the wasm heap where the stock data-movement kernels are the slow part; see the file
+ * named after each kernel. A stock kernel of the same name is saved (ours may delegate to it) and replaced.
+ * Parity with stock `cpu`: test/backend/wasm-kernels.test.ts; figures: bench/wasm-kernels.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 // The stock kernels must be registered before ours replace them.
@@ -22,10 +24,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   leakyReluConfig, // XNNPACK PReLU is ~2× the stock loop
 ];
 
-/**
- * Register the kernels. Idempotent: a kernel already registered as ours is left alone. Call it after
- * `import '@tensorflow/tfjs-backend-wasm'` so the stock kernels it replaces can be saved.
- */
+/** Register the kernels. Idempotent: a kernel already registered as ours is left alone. */
 export function registerWasmTrainingKernels(): void {
   for (const config of WASM_TRAINING_KERNELS) {
     const current = tf.getKernel(config.kernelName, 'wasm');
