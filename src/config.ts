@@ -31,6 +31,8 @@ export const TrainConfigSchema = z.strictObject({
   sampleEvery: posInt.default(200),
   checkpointEvery: posInt.default(500),
   logEvery: posInt.default(50),
+  /** Record FID every K epochs (when an evaluator is available) and keep the best generator by FID. */
+  evalEvery: posInt.optional(),
 });
 
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;

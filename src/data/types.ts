@@ -59,3 +59,15 @@ export function describeDataset(ds: Dataset): string {
   const split = ds.split === 'all' ? '' : ` (${ds.split})`;
   return `${ds.name}${split}: ${ds.count.toLocaleString('en-US')} images ${ds.height}×${ds.width}×${ds.channels}${classes}`;
 }
+
+/** The first n images of a dataset (a view, no copy): for quick runs and tests. */
+export function takeFirst(ds: Dataset, n: number): Dataset {
+  const m = Math.min(n, ds.count);
+  const size = ds.height * ds.width * ds.channels;
+  return {
+    ...ds,
+    count: m,
+    pixels: ds.pixels.subarray(0, m * size),
+    labels: ds.labels ? ds.labels.subarray(0, m) : null,
+  };
+}

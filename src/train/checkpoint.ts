@@ -166,7 +166,11 @@ function verifyCheckpoint(dir: string): CheckpointState {
 export function cleanPartialCheckpoints(runDir: string): void {
   const root = join(runDir, CHECKPOINT_DIR);
   if (!existsSync(root)) return;
-  for (const n of readdirSync(root)) if (n.startsWith('.partial-')) rmSync(join(root, n), { recursive: true, force: true });
+  for (const n of readdirSync(root)) {
+    // A best generator moved aside just before its replacement was renamed in: put it back.
+    if (n.startsWith('.old-best-') && !existsSync(join(root, 'best'))) renameSync(join(root, n), join(root, 'best'));
+    else if (n.startsWith('.partial-') || n.startsWith('.old-best-')) rmSync(join(root, n), { recursive: true, force: true });
+  }
 }
 
 /** The newest intact checkpoint of a run: the one latest.json names, else the newest that verifies. */

@@ -49,10 +49,10 @@ function orderedGrads(grads: tf.NamedTensorMap, vars: readonly tf.Variable[]): t
   });
 }
 
-export function ganTrainStep(models: GanModels, opt: GanOptimizers, batch: GanBatch): GanStepMetrics {
+/** Step 1: update D on L_D; G's variables are not touched. Returns L_D, mean D(x), mean D(G(z)). */
+export function discriminatorStep(models: GanModels, opt: GanOptimizers, batch: GanBatch): { lossD: number; dReal: number; dFake: number } {
   const { generator: G, discriminator: D } = models;
   return tf.tidy(() => {
-    // 1. Discriminator step.
     let dReal!: tf.Scalar;
     let dFake!: tf.Scalar;
     const d = tf.variableGrads(() => {
@@ -64,22 +64,28 @@ export function ganTrainStep(models: GanModels, opt: GanOptimizers, batch: GanBa
       return discriminatorLoss(realLogits, fakeLogits);
     }, opt.discriminator.vars as tf.Variable[]);
     opt.discriminator.apply(orderedGrads(d.grads, opt.discriminator.vars));
+    const out = { lossD: d.value.dataSync()[0]!, dReal: dReal.dataSync()[0]!, dFake: dFake.dataSync()[0]! };
+    dReal.dispose();
+    dFake.dispose();
+    return out;
+  });
+}
 
-    // 2. Generator step.
+/** Step 2: update G on L_G through D; D's variables are not touched. Returns L_G. */
+export function generatorStep(models: GanModels, opt: GanOptimizers, batch: GanBatch): number {
+  const { generator: G, discriminator: D } = models;
+  return tf.tidy(() => {
     const g = tf.variableGrads(() => {
       const fake = G.apply(batch.z, { training: true }) as tf.Tensor4D; // [B, H, W, C]
       return generatorLoss(D.apply(fake, { training: true }) as tf.Tensor2D);
     }, opt.generator.vars as tf.Variable[]);
     opt.generator.apply(orderedGrads(g.grads, opt.generator.vars));
-
-    const out = {
-      lossD: d.value.dataSync()[0]!,
-      lossG: g.value.dataSync()[0]!,
-      dReal: dReal.dataSync()[0]!,
-      dFake: dFake.dataSync()[0]!,
-    };
-    dReal.dispose();
-    dFake.dispose();
-    return out;
+    return g.value.dataSync()[0]!;
   });
+}
+
+export function ganTrainStep(models: GanModels, opt: GanOptimizers, batch: GanBatch): GanStepMetrics {
+  const d = discriminatorStep(models, opt, batch);
+  const lossG = generatorStep(models, opt, batch);
+  return { lossD: d.lossD, lossG, dReal: d.dReal, dFake: d.dFake };
 }

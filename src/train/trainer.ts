@@ -7,7 +7,7 @@
  * run resumed from a checkpoint draws exactly what the uninterrupted run would, and the same seed on the
  * same backend gives the same weights.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, copyFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, copyFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { GenforgeError, ERROR_CODES } from '../errors.js';
@@ -18,10 +18,11 @@ import { scaledBatch } from '../data/types.js';
 import { buildModels } from '../models/index.js';
 import type { GanModels, ModelConfig } from '../models/types.js';
 import { Rng } from '../util/rng.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic, fsyncDir } from '../util/atomic.js';
+import { saveModel } from './model-io.js';
 import { Adam } from './adam.js';
 import { ganTrainStep, trainableVariables, type GanStepMetrics } from './gan-step.js';
-import { cleanPartialCheckpoints, loadLatestCheckpoint, readOptimizerState, saveCheckpoint } from './checkpoint.js';
+import { CHECKPOINT_DIR, cleanPartialCheckpoints, loadLatestCheckpoint, readOptimizerState, saveCheckpoint } from './checkpoint.js';
 import { generateImages, gridPng, latentCodes } from './samples.js';
 import { curvesHtml, curvesPng, curvesSvg, type CurvePoint } from './curves.js';
 import { describeDatasetForRun, readRunInfo, writeRunInfo, type RunInfo } from './run.js';
@@ -52,6 +53,17 @@ export interface TrainRequest {
   /** When aborted, the trainer saves a checkpoint after the current step and returns. */
   readonly signal?: AbortSignal;
   readonly callbacks?: TrainCallbacks;
+  /**
+   * Scores the generator (lower is better, e.g. FID), called at the end of every `config.evalEvery`-th
+   * epoch and at the end of training. The best-scoring generator is kept in checkpoints/best/.
+   */
+  readonly evaluate?: (generator: tf.LayersModel, step: number) => Promise<EvalRecord>;
+}
+
+export interface EvalRecord {
+  /** The score that decides the best checkpoint (lower is better). */
+  readonly fid: number;
+  readonly [metric: string]: number;
 }
 
 export interface TrainResult {
@@ -65,6 +77,31 @@ export interface TrainResult {
 }
 
 export const METRICS_FILE = 'metrics.jsonl';
+export const EVAL_FILE = 'eval-history.jsonl';
+export const BEST_DIR = 'best';
+
+/** The best generator so far by FID: checkpoints/best/{model.json,weights.bin,best.json}. */
+function readBest(runDir: string): { step: number; fid: number } | null {
+  try {
+    return JSON.parse(readFileSync(join(runDir, CHECKPOINT_DIR, BEST_DIR, 'best.json'), 'utf8')) as { step: number; fid: number };
+  } catch {
+    return null;
+  }
+}
+
+async function saveBest(runDir: string, generator: tf.LayersModel, best: { step: number; fid: number }): Promise<void> {
+  const root = join(runDir, CHECKPOINT_DIR);
+  const tmp = join(root, `.partial-best-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  await saveModel(generator, tmp);
+  writeFileAtomic(join(tmp, 'best.json'), JSON.stringify(best));
+  const old = join(root, `.old-best-${process.pid}`);
+  const final = join(root, BEST_DIR);
+  if (existsSync(final)) renameSync(final, old);
+  renameSync(tmp, final);
+  fsyncDir(root);
+  rmSync(old, { recursive: true, force: true });
+}
 export const SAMPLE_GRID_SIZE = 64;
 
 export function stepsPerEpoch(count: number, batchSize: number): number {
@@ -145,6 +182,16 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     // Metrics logged after the checkpoint belong to steps that will be run again.
     const kept = readMetrics(outDir, startStep);
     writeFileAtomic(join(outDir, METRICS_FILE), kept.map((r) => JSON.stringify(r) + '\n').join(''));
+    if (existsSync(join(outDir, EVAL_FILE))) {
+      const evals = readFileSync(join(outDir, EVAL_FILE), 'utf8').split('\n').filter((l) => {
+        try {
+          return (JSON.parse(l) as { step: number }).step <= startStep;
+        } catch {
+          return false;
+        }
+      });
+      writeFileAtomic(join(outDir, EVAL_FILE), evals.map((l) => l + '\n').join(''));
+    }
     log.info(`resuming ${outDir} at step ${startStep} of ${totalSteps}`);
   } else {
     if (!isEmptyDir(outDir)) {
@@ -195,6 +242,17 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     if (pending.length) appendFileSync(join(outDir, METRICS_FILE), pending.join(''));
     pending = [];
   };
+  let best = readBest(outDir);
+  const evaluate = async (step: number) => {
+    if (!req.evaluate) return;
+    const rec = await req.evaluate(models.generator, step);
+    appendFileSync(join(outDir, EVAL_FILE), JSON.stringify({ step, ...rec }) + '\n');
+    log.info(`step ${step}: FID ${rec.fid.toFixed(3)}${best ? ` (best so far ${best.fid.toFixed(3)} at step ${best.step})` : ''}`);
+    if (!best || rec.fid < best.fid) {
+      best = { step, fid: rec.fid };
+      await saveBest(outDir, models.generator, best);
+    }
+  };
   const checkpoint = async (step: number) => {
     flushMetrics();
     const dir = await saveCheckpoint(outDir, step, models, opt, noise.state());
@@ -237,6 +295,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     cb.onStep?.(last);
     if (step % cfg.logEvery === 0) flushMetrics();
     if (step % cfg.sampleEvery === 0 && step < totalSteps) samplesPath = await writeSamples(step);
+    if (cfg.evalEvery && step % spe === 0 && (step / spe) % cfg.evalEvery === 0 && step < totalSteps) await evaluate(step);
     if (step % cfg.checkpointEvery === 0 && step < totalSteps) {
       await checkpoint(step);
       await writeCurves(outDir, title);
@@ -251,6 +310,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
 
   // 3. Final checkpoint, samples and curves.
   if (step > startStep || !interrupted) await checkpoint(step);
+  if (!interrupted && cfg.evalEvery && step > startStep) await evaluate(step);
   samplesPath = await writeSamples(step);
   const curvesPath = await writeCurves(outDir, title);
   if (!interrupted) copyFileSync(join(outDir, 'samples.png'), join(outDir, 'samples', 'final.png'));
