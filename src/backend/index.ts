@@ -31,8 +31,7 @@ async function tryNative(): Promise<string | null> {
 async function tryWasm(): Promise<string | null> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
-    const { registerWasmTrainingKernels } = await import('./wasm/index.js');
-    registerWasmTrainingKernels();
+    await import('./wasm/index.js');
     return null;
   } catch (e) {
     return `the wasm backend did not load (${(e as Error).message.split('\n')[0]})`;
@@ -53,6 +52,11 @@ async function tryTensorflow(): Promise<string | null> {
 async function activate(name: Exclude<BackendName, 'auto'>): Promise<boolean> {
   const ok = await tf.setBackend(name);
   if (ok) await tf.ready();
+  if (ok && name === 'wasm') {
+    // After the backend has started, so that the stock kernels ours wrap have run their set-up.
+    const { registerWasmTrainingKernels } = await import('./wasm/index.js');
+    registerWasmTrainingKernels();
+  }
   return ok && tf.getBackend() === name;
 }
 
