@@ -1,4 +1,6 @@
 // TF.js kernel Tile: out[i] = x[i mod x.shape] per dim, rank <= 6 (padded with leading 1s).
+#include <cstring>
+
 #include "elementwise.h"
 
 // tile(x, out, layout: Int32Array[outShape x6, inShape x6])
@@ -31,7 +33,7 @@ GF_ENTRY(tile) {
     }
     const float* src = x.data + off;
     float* dst = out.data + r * inner;
-    for (int64_t k = 0; k < inner; ++k) dst[k] = src[k % inInner];
+    for (int64_t k = 0; k < inner; k += inInner) std::memcpy(dst + k, src, size_t(inInner) * sizeof(float));
   }
   return info.Env().Undefined();
 }

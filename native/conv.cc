@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <vector>
 #include <unordered_map>
 
 namespace gf {
@@ -19,45 +20,113 @@ using alg = algorithm;
 // between primitives and between ISAs (AVX2 vs AVX-512 JIT kernels). So the first call of each shape builds
 // both, times each on the call's own buffers (interleaved, best of 3) and keeps the faster: a few ms once per shape.
 // GENFORGE_NATIVE_LAYOUT=any|nhwc forces one choice (for measurements).
-enum class Layout { kTune, kAny, kNhwc };
+// Variants: oneDNN with its own layout, oneDNN on NHWC, and (few input channels only, backward
+// directions) im2col + sgemm, which beats oneDNN's padded-channel kernels for the 1-channel layers.
+enum Variant { kAny = 0, kNhwc = 1, kGemm = 2 };
+constexpr int64_t kGemmMaxChannels = 4;
 
-static Layout forcedLayout() {
-  static const Layout l = [] {
+static int forcedVariant() {
+  static const int v = [] {
     const char* f = std::getenv("GENFORGE_NATIVE_LAYOUT");
-    if (f && std::string(f) == "nhwc") return Layout::kNhwc;
-    if (f && std::string(f) == "any") return Layout::kAny;
-    return Layout::kTune;
+    if (f && std::string(f) == "any") return int(kAny);
+    if (f && std::string(f) == "nhwc") return int(kNhwc);
+    if (f && std::string(f) == "gemm") return int(kGemm);
+    return -1;
   }();
-  return l;
+  return v;
 }
 
 template <class Entry, class Build, class Run>
-static Entry& tuned(std::unordered_map<std::string, std::unique_ptr<Entry>>& cache, const std::string& key, Build build,
-                    Run run) {
+static Entry& tuned(std::unordered_map<std::string, std::unique_ptr<Entry>>& cache, const std::string& key,
+                    std::vector<int> variants, Build build, Run run) {
   auto it = cache.find(key);
   if (it != cache.end()) return *it->second;
-  const Layout forced = forcedLayout();
+  const int forced = forcedVariant();
   std::unique_ptr<Entry> best;
-  if (forced != Layout::kTune) {
-    best = build(forced == Layout::kNhwc);
+  if (forced >= 0 && std::find(variants.begin(), variants.end(), forced) != variants.end()) {
+    best = build(forced);
   } else {
-    auto a = build(false), b = build(true);
-    auto once = [&](Entry& e) {
-      auto t0 = std::chrono::steady_clock::now();
-      run(e);
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    };
-    double ta = 1e30, tb = 1e30;
-    for (int i = 0; i < 3; ++i) {  // interleaved, best of 3: the machine is shared and noisy
-      ta = std::min(ta, once(*a));
-      tb = std::min(tb, once(*b));
+    std::vector<std::unique_ptr<Entry>> cand;
+    for (int v : variants) cand.push_back(build(v));
+    std::vector<double> t(cand.size(), 1e30);
+    for (int rep = 0; rep < 3; ++rep) {  // interleaved, best of 3: the machine is shared and noisy
+      for (size_t i = 0; i < cand.size(); ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        run(*cand[i]);
+        t[i] = std::min(t[i], std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
     }
+    size_t b = size_t(std::min_element(t.begin(), t.end()) - t.begin());
     if (std::getenv("GENFORGE_NATIVE_DEBUG")) {
-      std::fprintf(stderr, "genforge_native: %s any %.3f ms, nhwc %.3f ms\n", key.c_str(), ta * 1e3, tb * 1e3);
+      std::string msg;
+      for (size_t i = 0; i < cand.size(); ++i) msg += " v" + std::to_string(variants[i]) + "=" + std::to_string(t[i] * 1e3);
+      std::fprintf(stderr, "genforge_native: %s ms:%s -> v%d\n", key.c_str(), msg.c_str(), variants[b]);
     }
-    best = ta <= tb ? std::move(a) : std::move(b);
+    best = std::move(cand[b]);
   }
   return *cache.emplace(key, std::move(best)).first->second;
+}
+
+// im2col over NHWC x: cols[m, (kh*KW + kw)*C + c] = x[n, oh*sH - pT + kh*dH, ow*sW - pL + kw*dW, c] (0 outside),
+// m = (n*OH + oh)*OW + ow. HWIO weights flattened are [KH*KW*C, O] in the same order.
+static void im2col(const ConvGeom& g, const float* x, float* cols) {
+  const int64_t Kc = g.KH * g.KW * g.C;
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < g.N; ++n) {
+    for (int64_t oh = 0; oh < g.OH; ++oh)
+      for (int64_t ow = 0; ow < g.OW; ++ow) {
+        float* row = cols + ((n * g.OH + oh) * g.OW + ow) * Kc;
+        for (int64_t kh = 0; kh < g.KH; ++kh) {
+          const int64_t ih = oh * g.sH - g.pT + kh * g.dH;
+          for (int64_t kw = 0; kw < g.KW; ++kw) {
+            const int64_t iw = ow * g.sW - g.pL + kw * g.dW;
+            float* dst = row + (kh * g.KW + kw) * g.C;
+            if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) {
+              for (int64_t c = 0; c < g.C; ++c) dst[c] = 0.f;
+            } else {
+              const float* src = x + ((n * g.H + ih) * g.W + iw) * g.C;
+              for (int64_t c = 0; c < g.C; ++c) dst[c] = src[c];
+            }
+          }
+        }
+      }
+  }
+}
+
+// The adjoint of im2col: dx = 0, then dx[n, ih, iw, c] += cols[m, (kh*KW + kw)*C + c]. One image per thread.
+static void col2im(const ConvGeom& g, const float* cols, float* dx) {
+  const int64_t Kc = g.KH * g.KW * g.C;
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < g.N; ++n) {
+    float* img = dx + n * g.H * g.W * g.C;
+    for (int64_t i = 0; i < g.H * g.W * g.C; ++i) img[i] = 0.f;
+    for (int64_t oh = 0; oh < g.OH; ++oh)
+      for (int64_t ow = 0; ow < g.OW; ++ow) {
+        const float* row = cols + ((n * g.OH + oh) * g.OW + ow) * Kc;
+        for (int64_t kh = 0; kh < g.KH; ++kh) {
+          const int64_t ih = oh * g.sH - g.pT + kh * g.dH;
+          if (ih < 0 || ih >= g.H) continue;
+          for (int64_t kw = 0; kw < g.KW; ++kw) {
+            const int64_t iw = ow * g.sW - g.pL + kw * g.dW;
+            if (iw < 0 || iw >= g.W) continue;
+            const float* src = row + (kh * g.KW + kw) * g.C;
+            float* dst = img + (ih * g.W + iw) * g.C;
+            for (int64_t c = 0; c < g.C; ++c) dst[c] += src[c];
+          }
+        }
+      }
+  }
+}
+
+static void sgemm(char ta, char tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+                  int64_t ldb, float* C, int64_t ldc) {
+  dnnl_status_t st = dnnl_sgemm(ta, tb, M, N, K, 1.f, A, lda, B, ldb, 0.f, C, ldc);
+  if (st != dnnl_success) throw std::runtime_error("dnnl_sgemm failed with status " + std::to_string(int(st)));
+}
+
+static std::vector<int> backwardVariants(const ConvGeom& g) {
+  if (g.C <= kGemmMaxChannels) return {kAny, kNhwc, kGemm};
+  return {kAny, kNhwc};
 }
 
 static memory::desc actDesc(const ConvGeom& g, bool input, bool nhwc) {
@@ -85,7 +154,8 @@ void convForward(const ConvGeom& g, const float* x, const float* w, const float*
                  float alpha) {
   static std::unordered_map<std::string, std::unique_ptr<FwdEntry>> cache;
   std::string key = g.key() + "|" + std::to_string(act) + "|" + std::to_string(alpha) + "|" + (bias ? "b" : "");
-  auto build = [&](bool nhwc) {
+  auto build = [&](int variant) {
+    const bool nhwc = variant == kNhwc;
     auto e = std::make_unique<FwdEntry>();
     primitive_attr attr;
     post_ops po;
@@ -111,18 +181,26 @@ void convForward(const ConvGeom& g, const float* x, const float* w, const float*
     e.dst.finish(y);
     stream().wait();
   };
-  run(tuned(cache, key, build, run));
+  run(tuned(cache, key, {kAny, kNhwc}, build, run));
 }
 
 struct BwdDataEntry {
   convolution_backward_data prim;
   Port diffDst, wei, diffSrc;
+  bool gemm = false;
+  std::vector<float> cols;  // gemm: [N*OH*OW, KH*KW*C]
 };
 
 void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float* dx) {
   static std::unordered_map<std::string, std::unique_ptr<BwdDataEntry>> cache;
-  auto build = [&](bool nhwc) {
+  auto build = [&](int variant) {
+    const bool nhwc = variant == kNhwc;
     auto e = std::make_unique<BwdDataEntry>();
+    if (variant == kGemm) {
+      e->gemm = true;
+      e->cols.resize(size_t(g.N * g.OH * g.OW * g.KH * g.KW * g.C));
+      return e;
+    }
     auto hint = forwardPd(g, nhwc, false, primitive_attr());
     auto d = convolution_backward_data::desc(alg::convolution_direct, actDesc(g, true, nhwc), anyWeights(g),
                                              actDesc(g, false, nhwc), strides(g), dilates(g), padL(g), padR(g));
@@ -134,24 +212,39 @@ void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float*
     return e;
   };
   auto run = [&](BwdDataEntry& e) {
+    if (e.gemm) {
+      // dcols[M, Kc] = dy[M, O] x W[Kc, O]^T, then scatter-add into dx.
+      const int64_t M = g.N * g.OH * g.OW, Kc = g.KH * g.KW * g.C;
+      sgemm('N', 'T', M, Kc, g.O, dy, g.O, w, g.O, e.cols.data(), Kc);
+      col2im(g, e.cols.data(), dx);
+      return;
+    }
     e.prim.execute(stream(), {{DNNL_ARG_DIFF_DST, e.diffDst.in(const_cast<float*>(dy))},
                               {DNNL_ARG_WEIGHTS, e.wei.in(const_cast<float*>(w))},
                               {DNNL_ARG_DIFF_SRC, e.diffSrc.out(dx)}});
     e.diffSrc.finish(dx);
     stream().wait();
   };
-  run(tuned(cache, g.key(), build, run));
+  run(tuned(cache, g.key(), backwardVariants(g), build, run));
 }
 
 struct BwdWeightsEntry {
   convolution_backward_weights prim;
   Port src, diffDst, diffWei;
+  bool gemm = false;
+  std::vector<float> cols;  // gemm: [N*OH*OW, KH*KW*C]
 };
 
 void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, float* dw) {
   static std::unordered_map<std::string, std::unique_ptr<BwdWeightsEntry>> cache;
-  auto build = [&](bool nhwc) {
+  auto build = [&](int variant) {
+    const bool nhwc = variant == kNhwc;
     auto e = std::make_unique<BwdWeightsEntry>();
+    if (variant == kGemm) {
+      e->gemm = true;
+      e->cols.resize(size_t(g.N * g.OH * g.OW * g.KH * g.KW * g.C));
+      return e;
+    }
     auto hint = forwardPd(g, nhwc, false, primitive_attr());
     auto d = convolution_backward_weights::desc(alg::convolution_direct, actDesc(g, true, nhwc), anyWeights(g),
                                                 actDesc(g, false, nhwc), strides(g), dilates(g), padL(g), padR(g));
@@ -163,13 +256,20 @@ void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, flo
     return e;
   };
   auto run = [&](BwdWeightsEntry& e) {
+    if (e.gemm) {
+      // dW[Kc, O] = im2col(x)[M, Kc]^T x dy[M, O].
+      const int64_t M = g.N * g.OH * g.OW, Kc = g.KH * g.KW * g.C;
+      im2col(g, x, e.cols.data());
+      sgemm('T', 'N', Kc, g.O, M, e.cols.data(), Kc, dy, g.O, dw, g.O);
+      return;
+    }
     e.prim.execute(stream(), {{DNNL_ARG_SRC, e.src.in(const_cast<float*>(x))},
                               {DNNL_ARG_DIFF_DST, e.diffDst.in(const_cast<float*>(dy))},
                               {DNNL_ARG_DIFF_WEIGHTS, e.diffWei.out(dw)}});
     e.diffWei.finish(dw);
     stream().wait();
   };
-  run(tuned(cache, g.key(), build, run));
+  run(tuned(cache, g.key(), backwardVariants(g), build, run));
 }
 
 }  // namespace gf
