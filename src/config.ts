@@ -96,7 +96,7 @@ export function resolveTrainConfig(flags: Record<string, unknown>, presetPath?: 
   const merged: Record<string, unknown> = { ...preset };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) merged[k] = v;
   // A budget given on the command line replaces the preset's, whichever kind it is.
-  if (flags.epochs !== undefined) delete merged.steps;
-  if (flags.steps !== undefined) delete merged.epochs;
+  if (flags.epochs !== undefined && flags.steps === undefined) delete merged.steps;
+  if (flags.steps !== undefined && flags.epochs === undefined) delete merged.epochs;
   return parseTrainConfig(merged, presetPath && Object.keys(flags).length === 0 ? presetPath : 'flags');
 }

