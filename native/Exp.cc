@@ -1,4 +1,4 @@
 // TF.js kernel Exp (float32), elementwise on all cores.
 #include "elementwise.h"
 
-GF_UNARY(exp, std::exp(x))
+GF_UNARY(exp, gf::fastExp(x))

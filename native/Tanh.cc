@@ -1,4 +1,4 @@
 // TF.js kernel Tanh (float32), elementwise on all cores.
 #include "elementwise.h"
 
-GF_UNARY(tanh, std::tanh(x))
+GF_UNARY(tanh, gf::fastTanh(x))

@@ -73,44 +73,43 @@ Napi::Value unaryEntry(const Napi::CallbackInfo& info, const char* name,
 
 namespace {
 
+// The accumulation rule as a compile-time parameter, so the inner loops have no branch and vectorize.
+template <Reduce K>
 struct Acc {
-  Reduce kind;
-  double init() const {
-    switch (kind) {
-      case Reduce::kMax: return -std::numeric_limits<double>::infinity();
-      case Reduce::kMin: return std::numeric_limits<double>::infinity();
-      case Reduce::kProd: return 1.0;
-      default: return 0.0;
-    }
+  static double init() {
+    if constexpr (K == Reduce::kMax) return -std::numeric_limits<double>::infinity();
+    if constexpr (K == Reduce::kMin) return std::numeric_limits<double>::infinity();
+    if constexpr (K == Reduce::kProd) return 1.0;
+    return 0.0;
   }
-  double add(double acc, double v) const {
-    switch (kind) {
-      case Reduce::kMax: return (v > acc || std::isnan(v)) ? v : acc;
-      case Reduce::kMin: return (v < acc || std::isnan(v)) ? v : acc;
-      case Reduce::kProd: return acc * v;
-      default: return acc + v;
-    }
+  static double add(double acc, double v) {
+    if constexpr (K == Reduce::kMax) return (v > acc || v != v) ? v : acc;
+    if constexpr (K == Reduce::kMin) return (v < acc || v != v) ? v : acc;
+    if constexpr (K == Reduce::kProd) return acc * v;
+    return acc + v;
   }
-  float finish(double acc, int64_t R) const { return float(kind == Reduce::kMean ? acc / double(R) : acc); }
+  static float finish(double acc, int64_t R) { return float(K == Reduce::kMean ? acc / double(R) : acc); }
 };
 
-}  // namespace
+template <Reduce K>
+inline void accumulateRow(double* __restrict buf, const float* __restrict p, int64_t I) {
+  for (int64_t i = 0; i < I; ++i) buf[i] = Acc<K>::add(buf[i], p[i]);
+}
 
-void reduceLoop(Reduce kind, const float* x, float* out, int64_t O, int64_t R, int64_t I) {
-  const Acc acc{kind};
+template <Reduce K>
+void reduceImpl(const float* x, float* out, int64_t O, int64_t R, int64_t I) {
+  using A = Acc<K>;
   const int threads = omp_get_max_threads();
   const bool par = O * R * I > kParallelMin;
-  if (I == 1) {
-    if (O >= threads || !par) {
+  if (I == 1 && (O >= threads || !par)) {
 #pragma omp parallel for schedule(static) if (par)
-      for (int64_t o = 0; o < O; ++o) {
-        const float* p = x + o * R;
-        double s = acc.init();
-        for (int64_t r = 0; r < R; ++r) s = acc.add(s, p[r]);
-        out[o] = acc.finish(s, R);
-      }
-      return;
+    for (int64_t o = 0; o < O; ++o) {
+      const float* p = x + o * R;
+      double s = A::init();
+      for (int64_t r = 0; r < R; ++r) s = A::add(s, p[r]);
+      out[o] = A::finish(s, R);
     }
+    return;
   }
   if (O >= threads || !par) {
     // Each thread owns whole rows o: accumulate the R slices of I values into a double buffer.
@@ -119,12 +118,9 @@ void reduceLoop(Reduce kind, const float* x, float* out, int64_t O, int64_t R, i
       std::vector<double> buf(static_cast<size_t>(I));
 #pragma omp for schedule(static)
       for (int64_t o = 0; o < O; ++o) {
-        std::fill(buf.begin(), buf.end(), acc.init());
-        for (int64_t r = 0; r < R; ++r) {
-          const float* p = x + (o * R + r) * I;
-          for (int64_t i = 0; i < I; ++i) buf[i] = acc.add(buf[i], p[i]);
-        }
-        for (int64_t i = 0; i < I; ++i) out[o * I + i] = acc.finish(buf[i], R);
+        std::fill(buf.begin(), buf.end(), A::init());
+        for (int64_t r = 0; r < R; ++r) accumulateRow<K>(buf.data(), x + (o * R + r) * I, I);
+        for (int64_t i = 0; i < I; ++i) out[o * I + i] = A::finish(buf[i], R);
       }
     }
     return;
@@ -132,25 +128,38 @@ void reduceLoop(Reduce kind, const float* x, float* out, int64_t O, int64_t R, i
   // Few rows: split R across threads, one partial buffer per thread, combined in thread order.
   std::vector<std::vector<double>> partial(static_cast<size_t>(threads), std::vector<double>(static_cast<size_t>(I)));
   for (int64_t o = 0; o < O; ++o) {
-    for (auto& p : partial) std::fill(p.begin(), p.end(), acc.init());
+    for (auto& p : partial) std::fill(p.begin(), p.end(), A::init());
 #pragma omp parallel num_threads(threads)
     {
       const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-      std::vector<double>& buf = partial[size_t(t)];
+      double* buf = partial[size_t(t)].data();
       const int64_t r0 = R * t / nt, r1 = R * (t + 1) / nt;
-      for (int64_t r = r0; r < r1; ++r) {
-        const float* p = x + (o * R + r) * I;
-        for (int64_t i = 0; i < I; ++i) buf[i] = acc.add(buf[i], p[i]);
+      if (I == 1) {
+        double s = buf[0];
+        for (int64_t r = r0; r < r1; ++r) s = A::add(s, x[o * R + r]);
+        buf[0] = s;
+      } else {
+        for (int64_t r = r0; r < r1; ++r) accumulateRow<K>(buf, x + (o * R + r) * I, I);
       }
     }
     for (int64_t i = 0; i < I; ++i) {
       double s = partial[0][i];
-      for (int t = 1; t < threads; ++t) {
-        // Combining partials: sums add, max/min/prod fold with the same rule.
-        s = acc.kind == Reduce::kMean || acc.kind == Reduce::kSum ? s + partial[t][i] : acc.add(s, partial[t][i]);
-      }
-      out[o * I + i] = acc.finish(s, R);
+      // Sums (and means) of partials add; max/min/prod fold with the same rule as elements.
+      for (int t = 1; t < threads; ++t) s = A::add(s, partial[t][i]);
+      out[o * I + i] = A::finish(s, R);
     }
+  }
+}
+
+}  // namespace
+
+void reduceLoop(Reduce kind, const float* x, float* out, int64_t O, int64_t R, int64_t I) {
+  switch (kind) {
+    case Reduce::kSum: return reduceImpl<Reduce::kSum>(x, out, O, R, I);
+    case Reduce::kMean: return reduceImpl<Reduce::kMean>(x, out, O, R, I);
+    case Reduce::kMax: return reduceImpl<Reduce::kMax>(x, out, O, R, I);
+    case Reduce::kMin: return reduceImpl<Reduce::kMin>(x, out, O, R, I);
+    case Reduce::kProd: return reduceImpl<Reduce::kProd>(x, out, O, R, I);
   }
 }
 

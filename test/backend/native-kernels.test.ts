@@ -56,11 +56,14 @@ async function runOn(backend: string, inputs: Input[], fn: (...t: tf.Tensor[]) =
   return res;
 }
 
+/** max|a - ref| / max(1, max|ref|) over finite values; equal values (also ±inf) and NaN vs NaN agree. */
 function relErr(a: Float32Array, ref: Float32Array): number {
   let diff = 0, mag = 0;
   for (let i = 0; i < ref.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - ref[i]!));
-    mag = Math.max(mag, Math.abs(ref[i]!));
+    const x = a[i]!, r = ref[i]!;
+    if (x === r || (Number.isNaN(x) && Number.isNaN(r))) continue;
+    diff = Math.max(diff, Number.isFinite(x) && Number.isFinite(r) ? Math.abs(x - r) : Infinity);
+    mag = Math.max(mag, Math.abs(r));
   }
   return diff / Math.max(1, mag);
 }
@@ -292,6 +295,11 @@ test('native kernels vs cpu', { skip: SKIP }, async (tc) => {
       for (const [entry, op] of ops) {
         await assertParity(`${entry} [${shape}]`, [input(shape, 43)], (x) => op(tf.mul(x, 8)), entry);
       }
+    // exp-based kernels at the edges of float range (native/elementwise.h fastExp).
+    const edges = { shape: [14], data: Float32Array.from([-1e4, -100, -87.5, -50, -1e-3, 0, 1e-3, 20, 50, 88, 89, 1e4, NaN, Infinity]) };
+    for (const [entry, op] of [['exp', tf.exp], ['tanh', tf.tanh], ['sigmoid', tf.sigmoid]] as const) {
+      await assertParity(`${entry} edges`, [edges], (x) => (entry === 'exp' ? op(tf.minimum(x, 88)) : op(x)), entry);
+    }
   });
 
   await t.test('reductions over axes (contiguous native, others stock)', async () => {
