@@ -96,11 +96,14 @@ async function useBackend(name: string): Promise<void> {
     if (!(await registerNativeBackend())) throw new Error('native add-on not built (npm run build:native)');
   } else if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
-    const { registerWasmTrainingKernels } = await import('../src/backend/wasm/index.js');
-    registerWasmTrainingKernels();
   }
   if (!(await tf.setBackend(name))) throw new Error(`TF.js could not start backend ${name}`);
   await tf.ready();
+  if (name === 'wasm') {
+    // After the backend has started, so that the stock kernels they wrap have run their set-up.
+    const { registerWasmTrainingKernels } = await import('../src/backend/wasm/index.js');
+    registerWasmTrainingKernels();
+  }
 }
 
 interface WorkerResult {
