@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cli } from './run-cli.js';
@@ -104,5 +104,42 @@ test('bad flags are refused with the flag named', () => {
     const r = cli(args);
     assert.notEqual(r.code, 0, args.join(' '));
     assert.match(r.stderr, want, `${args.join(' ')}: ${r.stderr}`);
+  }
+});
+
+test('train a DCGAN on a folder of colour images with class sub-folders, and on Fashion-MNIST', async () => {
+  const sharp = (await import('sharp')).default;
+  const d = tempDir();
+  try {
+    const data = join(d.path, 'photos');
+    for (const [cls, colour] of [['red', [220, 30, 30]], ['blue', [30, 30, 220]]] as const) {
+      mkdirSync(join(data, cls), { recursive: true });
+      for (let i = 0; i < 6; i++) {
+        await sharp({ create: { width: 40 + i, height: 36, channels: 3, background: { r: colour[0], g: colour[1] + i * 10, b: colour[2] } } })
+          .png()
+          .toFile(join(data, cls, `img-${i}.png`));
+      }
+    }
+    writeFileSync(join(data, 'red', 'broken.png'), 'not a png');
+    const run = join(d.path, 'run');
+    const r = cli(['train', '--dataset', data, '--image-size', '32', '--steps', '2', '--batch-size', '4', '--backend', 'wasm', '--out', run]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /12 images 32×32×3, 2 classes/);
+    assert.match(r.stderr, /warning:.*broken\.png/);
+    const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
+    assert.deepEqual(info.model, { family: 'dcgan', latentDim: 100, height: 32, width: 32, channels: 3 });
+    assert.deepEqual(info.dataset.classNames, ['blue', 'red']);
+    const strict = cli(['train', '--dataset', data, '--strict', '--steps', '1', '--backend', 'wasm', '--out', join(d.path, 'strict')]);
+    assert.equal(strict.code, 1);
+    assert.match(strict.stderr, /broken\.png/);
+    assert.ok(!existsSync(join(d.path, 'strict')));
+
+    const fm = cli(['train', '--dataset', 'fashion-mnist', '--model', 'gan', '--steps', '2', '--batch-size', '8', '--backend', 'wasm', '--out', join(d.path, 'fm')], {
+      env: { GENFORGE_CACHE: join(d.path, 'cache') },
+    });
+    assert.equal(fm.code, 0, fm.stderr);
+    assert.match(fm.stderr, /fashion-mnist \(train\): 60,000 images 28×28×1, 10 classes/);
+  } finally {
+    d.cleanup();
   }
 });
