@@ -10,6 +10,7 @@ import { TOOLKIT_VERSION } from '../version.js';
 import { addTrainCommand } from './train-spec.js';
 import { addSampleCommand } from './sample-spec.js';
 import { addDoctorCommand } from './doctor-spec.js';
+import { addEvalCommand } from './eval-spec.js';
 
 async function run(load: () => Promise<{ default: (opts: Record<string, unknown>, cmd: Command) => Promise<number | void> }>, opts: Record<string, unknown>, cmd: Command): Promise<void> {
   const mod = await load();
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   addTrainCommand(program, (opts, cmd) => run(() => import('./train.js'), opts, cmd));
   addSampleCommand(program, (opts, cmd) => run(() => import('./sample.js'), opts, cmd));
   addDoctorCommand(program, (opts, cmd) => run(() => import('./doctor.js'), opts, cmd));
+  addEvalCommand(program, (opts, cmd) => run(() => import('./eval.js'), opts, cmd));
   return program;
 }
 

@@ -25,6 +25,7 @@ export function addTrainCommand(program: Command, action: (opts: Record<string, 
     .option('--backend <name>', `${BACKEND_NAMES.join(', ')} (default auto: the fastest that loads)`, choiceFlag(BACKEND_NAMES))
     .option('--sample-every <steps>', 'write a sample grid every N steps (default 200)', intFlag())
     .option('--checkpoint-every <steps>', 'write a checkpoint every N steps (default 500)', intFlag())
+    .option('--eval-every <epochs>', 'score the generator every N epochs and at the end (FID etc. on 2,000 samples, see docs/eval.md); keeps the best by FID in checkpoints/best/', intFlag())
     .option('--log-every <steps>', 'flush metrics and print a log line every N steps when not on a terminal (default 50)', intFlag())
     .option('--config <file>', 'a JSON preset of these settings (flags override it), e.g. configs/mnist-dcgan.json')
     .option('--out <dir>', 'run folder to create (default runs/<dataset>-<model>)')

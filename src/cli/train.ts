@@ -7,17 +7,17 @@ import { resolveTrainConfig, parseTrainConfig, flagName, type TrainConfig } from
 import { announceBackend, initBackend } from '../backend/index.js';
 import { loadDataset } from '../data/index.js';
 import { describeDataset } from '../data/types.js';
-import { train } from '../train/trainer.js';
+import { train, type TrainRequest } from '../train/trainer.js';
 import { readRunInfo } from '../train/run.js';
 import { createProgress } from './progress.js';
 
 /** Settings a resumed run may change; everything else stays as the run was started. */
-const RESUMABLE = new Set(['epochs', 'steps', 'sampleEvery', 'checkpointEvery', 'logEvery', 'backend']);
+const RESUMABLE = new Set(['epochs', 'steps', 'sampleEvery', 'checkpointEvery', 'logEvery', 'evalEvery', 'backend']);
 
 function flagsFrom(opts: Record<string, unknown>): Record<string, unknown> {
   const keys = [
     'model', 'dataset', 'labels', 'imageSize', 'strict', 'epochs', 'steps', 'batchSize', 'lr', 'beta1', 'beta2',
-    'latentDim', 'seed', 'backend', 'sampleEvery', 'checkpointEvery', 'logEvery',
+    'latentDim', 'seed', 'backend', 'sampleEvery', 'checkpointEvery', 'logEvery', 'evalEvery',
   ];
   const flags: Record<string, unknown> = {};
   for (const k of keys) if (opts[k] !== undefined) flags[k] = opts[k];
@@ -65,6 +65,15 @@ export default async function trainCommand(opts: Record<string, unknown>, _cmd: 
   });
   log.info(`data: ${describeDataset(ds)}`);
 
+  // 1b. With --eval-every, the evaluator and the real features are made ready before the first step.
+  let evaluate: TrainRequest['evaluate'];
+  if (cfg.evalEvery) {
+    const { prepareEvaluation, runDatasetSpec, trainingEvaluator, EVAL_DEFAULTS } = await import('../eval/evaluate.js');
+    const ctx = await prepareEvaluation(runDatasetSpec(cfg));
+    evaluate = trainingEvaluator(ctx, cfg.latentDim);
+    log.info(`eval: every ${cfg.evalEvery} epoch(s) and at the end, ${EVAL_DEFAULTS.trainingSamples.toLocaleString('en-US')} samples against the ${ctx.test.count.toLocaleString('en-US')} real test images`);
+  }
+
   // 2. Ctrl-C: the first one saves a checkpoint after the current step and stops; a second one quits now.
   const controller = new AbortController();
   let presses = 0;
@@ -97,6 +106,7 @@ export default async function trainCommand(opts: Record<string, unknown>, _cmd: 
         },
         onStep: (r) => progress.step(r),
       },
+      ...(evaluate ? { evaluate } : {}),
     });
   } finally {
     progress.stop();
