@@ -52,6 +52,11 @@ async function tryTensorflow(): Promise<string | null> {
 async function activate(name: Exclude<BackendName, 'auto'>): Promise<boolean> {
   const ok = await tf.setBackend(name);
   if (ok) await tf.ready();
+  if (ok && name === 'cpu') {
+    // The stock cpu backend greets Node users with advice to install tfjs-node; genforge says which backend
+    // runs and how to get a fast one itself.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  }
   if (ok && name === 'wasm') {
     // After the backend has started, so that the stock kernels ours wrap have run their set-up.
     const { registerWasmTrainingKernels } = await import('./wasm/index.js');

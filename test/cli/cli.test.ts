@@ -22,6 +22,18 @@ test('--help works for the program and every command', () => {
   }
 });
 
+test('doctor lists the backends with speed figures and the one auto picks', () => {
+  const r = cli(['doctor', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /tfjs-node for more details/, 'no stock cpu greeting');
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const wasm = out.backends.find((b: { name: string }) => b.name === 'wasm');
+  assert.equal(wasm.available, true);
+  assert.ok(wasm.matmulGflops > 0 && wasm.convMs > 0);
+  assert.ok(['native', 'wasm'].includes(out.auto));
+  assert.equal(out.backends.find((b: { name: string }) => b.name === 'tensorflow').available, false);
+});
+
 test('train a few steps on real MNIST, then sample as png, idx and png-dir', () => {
   const d = tempDir();
   try {
