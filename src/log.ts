@@ -16,10 +16,16 @@ export interface Logger {
 }
 
 let level: LogLevel = (process.env.GENFORGE_LOG as LogLevel | undefined) ?? 'info';
-let sink: (level: LogLevel, msg: string) => void = (lvl, msg) => {
+const stderrSink = (lvl: LogLevel, msg: string): void => {
   const prefix = lvl === 'warn' ? 'warning: ' : lvl === 'error' ? 'error: ' : '';
   process.stderr.write(`${prefix}${msg}\n`);
 };
+let sink: (level: LogLevel, msg: string) => void = stderrSink;
+
+/** Back to plain lines on stderr. */
+export function resetLogSink(): void {
+  sink = stderrSink;
+}
 
 export function setLogLevel(l: LogLevel): void {
   level = l;

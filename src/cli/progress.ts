@@ -3,7 +3,7 @@
  * mean D(x) and D(G(z))), or one log line every N steps when stderr is not a terminal.
  */
 import cliProgress from 'cli-progress';
-import { log, setLogSink, type LogLevel } from '../log.js';
+import { log, resetLogSink, setLogSink, type LogLevel } from '../log.js';
 import type { StepRecord } from '../train/trainer.js';
 
 export interface ProgressReporter {
@@ -75,6 +75,7 @@ export function createProgress(useBar: boolean, logEvery: number): ProgressRepor
     },
     stop() {
       bar.stop();
+      resetLogSink();
     },
   };
 }
