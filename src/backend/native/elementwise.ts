@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon.js';
-import { newF32, f32, isF32, nativeKernel, output, type Ins } from './util.js';
+import { newF32, newU8, f32, isF32, nativeKernel, output, type Ins } from './util.js';
 
 const RANK = 6;
 
@@ -58,7 +58,7 @@ function binaryKernel(kernelName: string, fn: BinaryFn, outDtype: 'float32' | 'b
     if (!plan) return null;
     const n = tf.util.sizeFromShape(plan.outShape);
     if (n === 0) return null;
-    const out = outDtype === 'bool' ? new Uint8Array(n) : newF32(n);
+    const out = outDtype === 'bool' ? newU8(n) : newF32(n);
     fn(f32(backend, a), f32(backend, b), out, plan.layout);
     return backend.makeTensorInfo(plan.outShape, outDtype, out);
   });

@@ -13,12 +13,31 @@ const POOL_MIN = 1 << 14;
 /** Bytes kept for reuse at most. */
 const POOL_MAX_BYTES = 1 << 30;
 
+type Pooled = Float32Array | Uint8Array;
+
 let enabled = false;
-const free = new Map<number, Float32Array[]>();
+/** Free arrays by kind and length ("f:1024", "u:1024"). */
+const free = new Map<string, Pooled[]>();
 let freeBytes = 0;
 /** Pooled buffers, to their base array, and how many stored tensors reference each. */
-const base = new WeakMap<ArrayBufferLike, Float32Array>();
+const base = new WeakMap<ArrayBufferLike, Pooled>();
 const shares = new WeakMap<ArrayBufferLike, number>();
+
+const keyOf = (a: Pooled) => `${a instanceof Float32Array ? 'f' : 'u'}:${a.length}`;
+
+function take<T extends Pooled>(kind: 'f' | 'u', n: number, make: (n: number) => T): T {
+  if (!enabled || n < POOL_MIN) return make(n);
+  const a = free.get(`${kind}:${n}`)?.pop();
+  if (a) {
+    freeBytes -= a.byteLength;
+    poolStats.reused++;
+    return a as T;
+  }
+  poolStats.fresh++;
+  const fresh = make(n);
+  base.set(fresh.buffer, fresh);
+  return fresh;
+}
 
 export const poolStats = { fresh: 0, reused: 0, returned: 0 };
 
@@ -32,22 +51,16 @@ export function enablePool(on: boolean): void {
 
 /** A Float32Array for a kernel output (pooled when large). */
 export function newF32(n: number): Float32Array {
-  if (!enabled || n < POOL_MIN) return new Float32Array(n);
-  const list = free.get(n);
-  const a = list?.pop();
-  if (a) {
-    freeBytes -= a.byteLength;
-    poolStats.reused++;
-    return a;
-  }
-  poolStats.fresh++;
-  const fresh = new Float32Array(n);
-  base.set(fresh.buffer, fresh);
-  return fresh;
+  return take('f', n, (k) => new Float32Array(k));
 }
 
-export function isPooled(values: unknown): values is Float32Array {
-  return values instanceof Float32Array && base.has(values.buffer);
+/** A Uint8Array for a bool kernel output (pooled when large). */
+export function newU8(n: number): Uint8Array {
+  return take('u', n, (k) => new Uint8Array(k));
+}
+
+export function isPooled(values: unknown): values is Pooled {
+  return (values instanceof Float32Array || values instanceof Uint8Array) && base.has(values.buffer);
 }
 
 /** A tensor now stores `values`. */
@@ -67,8 +80,8 @@ export function release(values: unknown): void {
   shares.delete(values.buffer);
   const a = base.get(values.buffer)!;
   if (!enabled || freeBytes + a.byteLength > POOL_MAX_BYTES) return;
-  let list = free.get(a.length);
-  if (!list) free.set(a.length, (list = []));
+  let list = free.get(keyOf(a));
+  if (!list) free.set(keyOf(a), (list = []));
   list.push(a);
   freeBytes += a.byteLength;
   poolStats.returned++;

@@ -2,9 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { newF32 } from './pool.js';
+import { newF32, newU8 } from './pool.js';
 
-export { newF32 };
+export { newF32, newU8 };
 
 export type Backend = MathBackendCPU;
 /** A kernel's required and optional inputs. */
