@@ -11,13 +11,18 @@
  *      sides get the same n, as in Naeem et al.);
  *   4. Inception Score, class histogram, covered classes, label agreement (classifier evaluators only);
  *   5. memorization: nearest training image (in a seeded subset of `memorizationTrain` training images) of
- *      every sample, against the same distance for the same-size test subset;
+ *      every sample, against the same distance for a fixed seeded subset of test images (as many as the
+ *      samples, from 2,000 up to 5,000);
  *   6. the baseline: steps 2–5 with n real training images (disjoint from the memorization subset) in
  *      place of the samples.
  * A `EvalContext` (prepareEvaluation) holds what does not depend on the samples: data, evaluator, test and
  * train features, baselines per n. `--eval-every` in training reuses one context for every evaluation.
+ * Baselines are also cached on disk beside the evaluator (baseline-<hash>.json): they depend only on the
+ * evaluator, n and the settings, and cost as much as scoring the samples.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { writeFileAtomic } from '../util/atomic.js';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { ERROR_CODES, GenforgeError, fmtCount } from '../errors.js';
@@ -31,6 +36,8 @@ import {
   argmaxRows,
   classCoverage,
   fid,
+  fidFromStats,
+  gaussianStats,
   inceptionScore,
   kid,
   labelAgreement,
@@ -40,6 +47,7 @@ import {
   KID_DEFAULTS,
   PRDC_DEFAULTS,
   type Features,
+  type GaussianStats,
 } from './metrics/index.js';
 import { describeEvaluator, getEvaluator, holdOut, evaluatorDir, type Evaluator, type GetEvaluatorOptions } from './evaluator.js';
 
@@ -90,6 +98,8 @@ export const EVAL_DEFAULTS = Object.freeze({
   closest: 8,
   isSplits: 10,
   runSamples: 10_000,
+  /** Test images that give the memorization check its reference distances. */
+  memorizationTest: 5_000,
   /** Samples per evaluation during training (--eval-every): FID at 2,000 samples is noisier but 5× cheaper. */
   trainingSamples: 2_000,
   trainingKidSubsets: 20,
@@ -172,6 +182,8 @@ export interface EvalContext {
   readonly test: Dataset;
   readonly evaluator: Evaluator;
   readonly testFeatures: Features;
+  /** Mean and covariance of the test features (the real side of every FID). */
+  readonly testStats: GaussianStats;
   /** Indices into `train` of the memorization reference, and their features. */
   readonly memIndex: Uint32Array;
   readonly memFeatures: Features;
@@ -179,8 +191,12 @@ export interface EvalContext {
   readonly spareIndex: Uint32Array;
   readonly notes: string[];
   readonly seconds: number;
-  /** Baselines computed so far, by n. */
+  /** Indices into `test` of the memorization check's test reference. */
+  readonly memTestIndex: Uint32Array;
+  /** Baselines computed so far, by n and settings. */
   readonly baselines: Map<string, SetScores>;
+  /** Folder of the cached evaluator, where baselines are cached too (null: not cached). */
+  readonly cacheDir: string | null;
 }
 
 /** The train and test splits of a dataset (a seeded 10 % held out when it has no splits). */
@@ -223,18 +239,23 @@ export async function prepareEvaluation(spec: DatasetSpec, options: PrepareOptio
         `training images (memorizationTrain = 0 searches all)`,
     );
   }
+  const memTestIndex = new Rng(seed + 303).permutation(test.count).subarray(0, Math.min(test.count, EVAL_DEFAULTS.memorizationTest));
+  const cached = !options.evaluatorInstance && !options.evaluator?.noCache;
   return {
     datasetName: spec.dataset,
     train,
     test,
     evaluator,
     testFeatures,
+    testStats: gaussianStats(testFeatures, 'test features'),
     memIndex,
     memFeatures,
     spareIndex,
     notes,
+    memTestIndex,
     seconds: (performance.now() - t0) / 1000,
     baselines: new Map(),
+    cacheDir: cached ? evaluatorDir(evaluator.meta.key) : null,
   };
 }
 
@@ -259,12 +280,12 @@ export function evaluateWith(ctx: EvalContext, samples: Images, options: EvalOpt
   const tFeatures = performance.now();
   const realN = Math.min(n, test.count);
   if (n > test.count) {
-    notes.push(`PRDC and memorization use all ${fmtCount(test.count)} test images against ${fmtCount(n)} samples`);
+    notes.push(`PRDC uses all ${fmtCount(test.count)} test images against ${fmtCount(n)} samples`);
   }
   const testSubset = new Rng(opts.seed + 202).permutation(test.count).subarray(0, realN);
 
   // 2–5. Scores of the samples.
-  const mem = memorizationOf(ctx, emb.features, samples.pixels, n, testSubset, opts.space, opts.closest);
+  const mem = memorizationOf(ctx, emb.features, samples.pixels, n, opts.space, opts.closest);
   const scores = scoreSet(ctx, emb, testSubset, opts, mem);
   const tScores = performance.now();
 
@@ -281,17 +302,23 @@ export function evaluateWith(ctx: EvalContext, samples: Images, options: EvalOpt
   let baseline: EvalReport['baseline'] = null;
   if (options.baseline ?? true) {
     const bn = Math.min(n, ctx.spareIndex.length > 1 ? ctx.spareIndex.length : ctx.train.count);
-    const key = JSON.stringify([bn, opts]);
+    const key = JSON.stringify([bn, opts, ctx.memIndex.length, ctx.memTestIndex.length, EVAL_REPORT_VERSION]);
+    const file = ctx.cacheDir ? join(ctx.cacheDir, `baseline-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`) : null;
     let b = ctx.baselines.get(key);
+    if (!b && file) {
+      b = readBaseline(file, key);
+      if (b) notes.push(`baseline read from ${file} (computed earlier with the same evaluator and settings)`);
+    }
     if (!b) {
       const idx = ctx.spareIndex.length > 1 ? ctx.spareIndex.subarray(0, bn) : ctx.memIndex.subarray(0, bn);
       const px = pickImages(ctx.train, idx);
       const bEmb = ev.embed(px, bn);
-      const bMem = memorizationOf(ctx, bEmb.features, px, bn, testSubset, opts.space, 0);
+      const bMem = memorizationOf(ctx, bEmb.features, px, bn, opts.space, 0);
       b = scoreSet(ctx, bEmb, testSubset, opts, bMem);
-      ctx.baselines.set(key, b);
+      if (file) writeFileAtomic(file, JSON.stringify({ key, scores: b }) + '\n');
       if (bn < n) notes.push(`baseline: only ${fmtCount(bn)} real training images outside the memorization reference`);
     }
+    ctx.baselines.set(key, b);
     baseline = { what: `${fmtCount(b.n)} real training images vs the test split`, ...b };
   }
   const tEnd = performance.now();
@@ -373,7 +400,7 @@ function scoreSet(
   }
   return {
     n: f.n,
-    fid: fid(ctx.testFeatures, f).fid,
+    fid: fidFromStats(ctx.testStats, gaussianStats(f, 'sample features')).fid,
     kid: k.mean,
     kid_std: k.std,
     precision: p.precision,
@@ -395,17 +422,18 @@ function memorizationOf(
   features: Features,
   pixels: Uint8Array,
   n: number,
-  testSubset: Uint32Array,
   space: 'features' | 'pixels',
   closest: number,
 ): ReturnType<typeof memorization> {
+  // The reference: a fixed seeded subset of test images, as many as the samples (2,000 to 5,000).
+  const testIdx = ctx.memTestIndex.subarray(0, Math.max(n, 2000));
   if (space === 'features') {
-    return memorization(features, ctx.memFeatures, selectRows(ctx.testFeatures, testSubset), { closest });
+    return memorization(features, ctx.memFeatures, selectRows(ctx.testFeatures, testIdx), { closest });
   }
   return memorization(
     pixelFeatures(pixels, n),
     pixelFeatures(pickImages(ctx.train, ctx.memIndex), ctx.memIndex.length),
-    pixelFeatures(pickImages(ctx.test, testSubset), testSubset.length),
+    pixelFeatures(pickImages(ctx.test, testIdx), testIdx.length),
     { closest },
   );
 }
@@ -440,6 +468,15 @@ function checkImages(samples: Images, ctx: EvalContext): void {
       ERROR_CODES.DATA_MISMATCH,
       `${fmtCount(samples.pixels.length)} sample bytes are not ${fmtCount(samples.count)} images of ${h}×${w}×${c}`,
     );
+  }
+}
+
+function readBaseline(file: string, key: string): SetScores | undefined {
+  try {
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as { key: string; scores: SetScores };
+    return rec.key === key ? rec.scores : undefined;
+  } catch {
+    return undefined;
   }
 }
 
