@@ -143,9 +143,10 @@ export default async function evalCommand(opts: Record<string, unknown>, _cmd: C
   }
 
   // 4. Sample images against a dataset.
+  const samplesPath = opts.samples as string;
+  if (!existsSync(samplesPath)) throw new GenforgeError(ERROR_CODES.DATASET_NOT_FOUND, `--samples ${samplesPath}: no such file or folder`);
   const spec = datasetSpec(opts);
   const ctx = await prepareEvaluation(spec, options);
-  const samplesPath = opts.samples as string;
   const samples = await loadSamples(samplesPath, ctx.evaluator.meta);
   let requestedLabels: Uint8Array | undefined;
   if (opts.sampleLabels !== undefined) {
