@@ -13,6 +13,8 @@ export function addEvalCommand(program: Command, action: (opts: Record<string, u
     .option('--sample-labels <file>', 'IDX labels file: the class each --samples image was generated for (conditional models)')
     .option('--dataset <name|path>', 'the real data for --samples: mnist, fashion-mnist, an IDX image file or an image folder; with --train-evaluator alone, the dataset whose evaluator to train')
     .option('--labels <path>', 'IDX label file for an IDX --dataset')
+    .option('--image-size <px>', 'for an image-folder --dataset: the side its images were resized to for training (default 32)', intFlag(4, 512))
+    .option('--channels <n>', 'for an image-folder --dataset: 1 or 3 (default: 1 if every image is grayscale, else 3)', choiceFlag(['1', '3']))
     .option('--features-real <file>', 'precomputed real features (.npy or JSON rows); use with --features-fake')
     .option('--features-fake <file>', 'precomputed generated features (.npy or JSON rows); use with --features-real')
     .option('--kid-subsets <n>', 'KID: random subsets averaged (default 100)', intFlag(1, 100_000))

@@ -90,7 +90,12 @@ async function loadSamples(path: string, shape: { height: number; width: number;
 }
 
 function datasetSpec(opts: Record<string, unknown>): DatasetSpec {
-  return { dataset: opts.dataset as string, ...(opts.labels !== undefined ? { labels: opts.labels as string } : {}) };
+  return {
+    dataset: opts.dataset as string,
+    ...(opts.labels !== undefined ? { labels: opts.labels as string } : {}),
+    ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize as number } : {}),
+    ...(opts.channels !== undefined ? { channels: Number(opts.channels) as 1 | 3 } : {}),
+  };
 }
 
 function print(report: EvalReport, json: boolean): void {

@@ -187,7 +187,10 @@ export interface EvalContext {
   /** Indices into `train` of the memorization reference, and their features. */
   readonly memIndex: Uint32Array;
   readonly memFeatures: Features;
-  /** Training images not in the memorization reference, in a seeded order: the baseline draws from these. */
+  /**
+   * Training images not in the memorization reference, in a seeded order: the baseline draws from these
+   * (empty when memorizationTrain = 0; the baseline then draws from the reference and has no memorization score).
+   */
   readonly spareIndex: Uint32Array;
   readonly notes: string[];
   readonly seconds: number;
@@ -227,7 +230,10 @@ export async function prepareEvaluation(spec: DatasetSpec, options: PrepareOptio
   const seed = options.seed ?? EVAL_DEFAULTS.seed;
   const want = options.memorizationTrain ?? EVAL_DEFAULTS.memorizationTrain;
   const perm = new Rng(seed + 101).permutation(train.count);
-  const memCount = want === 0 ? train.count : Math.min(want, train.count);
+  // Unless all are asked for, some training images stay out of the memorization reference for the baseline
+  // (real images that are not in the reference, so its near-copy share shows the ~1 % a non-copier gets).
+  const reserve = Math.min(10_000, Math.floor(train.count / 2));
+  const memCount = want === 0 ? train.count : Math.min(want, train.count - reserve);
   const memIndex = perm.subarray(0, memCount);
   const spareIndex = perm.subarray(memCount);
   const memImages = pickImages(train, memIndex);
@@ -301,7 +307,8 @@ export function evaluateWith(ctx: EvalContext, samples: Images, options: EvalOpt
   // 6. Baseline: n real training images (not in the memorization reference) scored the same way.
   let baseline: EvalReport['baseline'] = null;
   if (options.baseline ?? true) {
-    const bn = Math.min(n, ctx.spareIndex.length > 1 ? ctx.spareIndex.length : ctx.train.count);
+    const spare = ctx.spareIndex.length >= 2;
+    const bn = Math.min(n, spare ? ctx.spareIndex.length : ctx.train.count);
     const key = JSON.stringify([bn, opts, ctx.memIndex.length, ctx.memTestIndex.length, EVAL_REPORT_VERSION]);
     const file = ctx.cacheDir ? join(ctx.cacheDir, `baseline-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`) : null;
     let b = ctx.baselines.get(key);
@@ -310,10 +317,10 @@ export function evaluateWith(ctx: EvalContext, samples: Images, options: EvalOpt
       if (b) notes.push(`baseline read from ${file} (computed earlier with the same evaluator and settings)`);
     }
     if (!b) {
-      const idx = ctx.spareIndex.length > 1 ? ctx.spareIndex.subarray(0, bn) : ctx.memIndex.subarray(0, bn);
+      const idx = spare ? ctx.spareIndex.subarray(0, bn) : ctx.memIndex.subarray(0, bn);
       const px = pickImages(ctx.train, idx);
       const bEmb = ev.embed(px, bn);
-      const bMem = memorizationOf(ctx, bEmb.features, px, bn, opts.space, 0);
+      const bMem = spare ? memorizationOf(ctx, bEmb.features, px, bn, opts.space, 0) : null;
       b = scoreSet(ctx, bEmb, testSubset, opts, bMem);
       if (file) writeFileAtomic(file, JSON.stringify({ key, scores: b }) + '\n');
       if (bn < n) notes.push(`baseline: only ${fmtCount(bn)} real training images outside the memorization reference`);
@@ -386,7 +393,7 @@ function scoreSet(
   emb: { features: Features; probs: Features | null },
   testSubset: Uint32Array,
   opts: ResolvedOpts,
-  mem: ReturnType<typeof memorization>,
+  mem: ReturnType<typeof memorization> | null,
 ): SetScores {
   const f = emb.features;
   const realSub = selectRows(ctx.testFeatures, testSubset);
@@ -412,8 +419,8 @@ function scoreSet(
     classes_covered: cov ? cov.covered : null,
     class_histogram: cov ? cov.counts : null,
     missing_classes: cov ? cov.missing : null,
-    near_copy_share: mem.nearCopyShare,
-    nn_distance_ratio: mem.ratio,
+    near_copy_share: mem ? mem.nearCopyShare : null,
+    nn_distance_ratio: mem ? mem.ratio : null,
   };
 }
 
