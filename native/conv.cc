@@ -1,5 +1,6 @@
 // oneDNN convolution primitives, cached by geometry and attributes (see conv.h).
 #include "conv.h"
+#include "matmul.h"
 
 #include <algorithm>
 #include <chrono>
@@ -118,12 +119,6 @@ static void col2im(const ConvGeom& g, const float* cols, float* dx) {
   }
 }
 
-static void sgemm(char ta, char tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
-                  int64_t ldb, float* C, int64_t ldc) {
-  dnnl_status_t st = dnnl_sgemm(ta, tb, M, N, K, 1.f, A, lda, B, ldb, 0.f, C, ldc);
-  if (st != dnnl_success) throw std::runtime_error("dnnl_sgemm failed with status " + std::to_string(int(st)));
-}
-
 static std::vector<int> backwardVariants(const ConvGeom& g) {
   if (g.C <= kGemmMaxChannels) return {kAny, kNhwc, kGemm};
   return {kAny, kNhwc};
@@ -215,7 +210,7 @@ void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float*
     if (e.gemm) {
       // dcols[M, Kc] = dy[M, O] x W[Kc, O]^T, then scatter-add into dx.
       const int64_t M = g.N * g.OH * g.OW, Kc = g.KH * g.KW * g.C;
-      sgemm('N', 'T', M, Kc, g.O, dy, g.O, w, g.O, e.cols.data(), Kc);
+      sgemm(false, true, M, Kc, g.O, dy, g.O, w, g.O, e.cols.data(), Kc);
       col2im(g, e.cols.data(), dx);
       return;
     }
@@ -260,7 +255,7 @@ void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, flo
       // dW[Kc, O] = im2col(x)[M, Kc]^T x dy[M, O].
       const int64_t M = g.N * g.OH * g.OW, Kc = g.KH * g.KW * g.C;
       im2col(g, x, e.cols.data());
-      sgemm('T', 'N', Kc, g.O, M, e.cols.data(), Kc, dy, g.O, dw, g.O);
+      sgemm(true, false, Kc, g.O, M, e.cols.data(), Kc, dy, g.O, dw, g.O);
       return;
     }
     e.prim.execute(stream(), {{DNNL_ARG_SRC, e.src.in(const_cast<float*>(x))},

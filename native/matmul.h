@@ -1,4 +1,5 @@
-// Batched sgemm over TF.js row-major buffers (dnnl_sgemm), shared by BatchMatMul.cc and _FusedMatMul.cc.
+// Batched sgemm over TF.js row-major buffers (OpenBLAS), shared by BatchMatMul.cc, _FusedMatMul.cc and the
+// im2col variant of conv.cc.
 #pragma once
 #include "common.h"
 
@@ -12,5 +13,8 @@ struct MatMulDims {
 MatMulDims argMatMulDims(const Napi::CallbackInfo& info, size_t i);
 // c[batch, M, N] = op(a)[M, K] * op(b)[K, N] per batch; a batch of 1 broadcasts.
 void batchMatMul(const MatMulDims& d, const float* a, const float* b, float* c);
+// C[M, N] = op(A) * op(B), row-major.
+void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+           int64_t ldb, float* C, int64_t ldc);
 
 }  // namespace gf

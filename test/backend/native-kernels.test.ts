@@ -431,6 +431,27 @@ test('native kernels vs cpu', { skip: SKIP }, async (tc) => {
     }
   });
 
+  await t.test('matmul at the G dense shape does not corrupt the heap (oneDNN 2.6.3 dnnl_sgemm did)', () => {
+    if (CONV_ONLY) return;
+    // With dnnl_sgemm, 64x100 * 100x6272 made glibc abort ("corrupted size vs. prev_size") within a few
+    // hundred calls once the heap was laid out as under --cpu-prof; BatchMatMul now runs on OpenBLAS.
+    const script = [
+      "import * as tf from '@tensorflow/tfjs';",
+      `const { registerNativeBackend } = await import(${JSON.stringify(new URL('../../src/backend/native/index.ts', import.meta.url).href)});`,
+      "await registerNativeBackend(); await tf.setBackend('native');",
+      'const a = tf.ones([64, 100]), b = tf.ones([100, 6272]); const keep = [];',
+      'for (let i = 0; i < 200; i++) { tf.tidy(() => tf.matMul(a, b).dataSync()); keep.push(new Float32Array(1000 + i)); if (keep.length > 50) keep.shift(); }',
+      "console.log('done');",
+    ].join('\n');
+    const dir = fileURLToPath(new URL('../../.cache/', import.meta.url));
+    const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}cpu-prof`, '--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    spawnSync('rm', ['-rf', `${dir}cpu-prof`]);
+    assert.equal(r.status, 0, `child exited ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(-300)}`);
+    assert.match(r.stdout, /done/);
+  });
+
   await t.test('native entry points reject bad arguments with plain JS errors', () => {
     const addon = loadAddon() as NativeAddon;
     const geom = Int32Array.from([1, 4, 4, 1, 3, 3, 1, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1]);

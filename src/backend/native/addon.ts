@@ -35,7 +35,8 @@ export interface NativeAddon {
 
 /** Repository root, from src/backend/native (tsx) or dist/backend/native (built). */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const ADDON_PATH = path.join(ROOT, 'build', 'Release', 'genforge_native.node');
+/** GENFORGE_NATIVE_ADDON overrides the path (e.g. a sanitizer build for debugging). */
+export const ADDON_PATH = process.env.GENFORGE_NATIVE_ADDON ?? path.join(ROOT, 'build', 'Release', 'genforge_native.node');
 
 let cached: NativeAddon | null | undefined;
 
@@ -50,6 +51,9 @@ export function loadAddon(): NativeAddon | null {
   // else runs on this 2-core machine (measured: a DCGAN step 10x slower); passive waiting costs little when
   // idle. libgomp reads these when the add-on loads it, so they are set first; a user's own values win.
   process.env.OMP_WAIT_POLICY ??= 'passive';
+  // OpenBLAS (matmuls, im2col convolutions) on one thread: at this model's sizes it is as fast as two, and
+  // its own spinning threads would compete with OpenMP's.
+  process.env.OPENBLAS_NUM_THREADS ??= '1';
   const require = createRequire(import.meta.url);
   cached = require(ADDON_PATH) as NativeAddon;
   return cached;

@@ -90,7 +90,9 @@ export async function registerNativeBackend(): Promise<boolean> {
   if (!tf.findBackendFactory(NATIVE_BACKEND)) {
     tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 0);
   }
-  const natives = nativeKernelConfigs(addon);
+  // GENFORGE_NATIVE_SKIP=Kernel,Kernel leaves those kernels stock (for bisecting a problem).
+  const skip = new Set((process.env.GENFORGE_NATIVE_SKIP ?? '').split(',').filter(Boolean));
+  const natives = nativeKernelConfigs(addon).filter((k) => !skip.has(k.kernelName));
   const overridden = new Set(natives.map((k) => k.kernelName));
   for (const k of tf.getKernelsForBackend('cpu')) {
     if (overridden.has(k.kernelName) || tf.getKernel(k.kernelName, NATIVE_BACKEND)) continue;
