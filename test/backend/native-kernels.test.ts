@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { registerNativeBackend } from '../../src/backend/native/index.js';
@@ -447,7 +448,7 @@ test('native kernels vs cpu', { skip: SKIP }, async (tc) => {
     const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}cpu-prof`, '--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' },
     });
-    spawnSync('rm', ['-rf', `${dir}cpu-prof`]);
+    rmSync(`${dir}cpu-prof`, { recursive: true, force: true });
     assert.equal(r.status, 0, `child exited ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(-300)}`);
     assert.match(r.stdout, /done/);
   });
