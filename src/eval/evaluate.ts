@@ -496,9 +496,8 @@ export async function evaluateSamples(
   samples: Images,
   spec: DatasetSpec,
   options: EvalOptions & PrepareOptions = {},
-): Promise<{ report: EvalReport; context: EvalContext }> {
-  const context = await prepareEvaluation(spec, options);
-  return { report: evaluateWith(context, samples, options), context };
+): Promise<EvalReport> {
+  return evaluateWith(await prepareEvaluation(spec, options), samples, options);
 }
 
 /** The dataset spec a run was trained on (from its run.json). */

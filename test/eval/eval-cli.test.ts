@@ -83,7 +83,9 @@ test('--samples on an IDX file against a labelled IDX dataset: trains the evalua
   const samples = join(tmp.path, 'samples.idx');
   const ds = mnistSubset(300);
   writeIdx(samples, ds.pixels, [300, 28, 28]);
-  const r = genforge('eval', '--samples', samples, '--dataset', data, '--labels', labels, '--json', '--backend', 'wasm', '--kid-subsets', '5');
+  const asked = join(tmp.path, 'samples-labels.idx');
+  writeIdx(asked, ds.labels!, [300]);
+  const r = genforge('eval', '--samples', samples, '--sample-labels', asked, '--dataset', data, '--labels', labels, '--json', '--backend', 'wasm', '--kid-subsets', '5');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /training the evaluator for .*digits-images\.idx/);
   assert.match(r.stderr, /evaluator trained in [\d.]+ s: CNN classifier, test accuracy/);
@@ -94,6 +96,7 @@ test('--samples on an IDX file against a labelled IDX dataset: trains the evalua
   }
   assert.equal((out.class_histogram as number[]).length, 10);
   assert.equal((out.baseline as { n: number }).n, 300);
+  assert.ok((out.label_agreement as number) > 0.8, `label agreement ${String(out.label_agreement)}`);
   assert.match(r.stderr, /FID/); // the table goes to stderr with --json
 
   // The second time the cached evaluator is used, and the table goes to stdout.
