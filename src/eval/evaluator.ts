@@ -13,12 +13,14 @@
  *
  * Architecture (classifier; the encoder of the autoencoder is the same up to the 128-d layer):
  *   x [B, H, W, C] in [-1, 1]
- *   conv 3×3, 32, stride 1, same, ReLU   → [B, H, W, 32]
- *   conv 3×3, 64, stride 2, same, ReLU   → [B, H/2, W/2, 64]
+ *   conv 3×3, 32, stride 2, same, ReLU   → [B, H/2, W/2, 32]
  *   conv 3×3, 64, stride 2, same, ReLU   → [B, H/4, W/4, 64]
  *   flatten, dense 128, ReLU             → [B, 128]   ← features
  *   dropout 0.3, dense K, softmax        → [B, K]     ← class probabilities
- * Strided convolutions instead of max pooling: every backend genforge runs on has their gradients.
+ * Strided convolutions instead of max pooling: every backend genforge runs on has their gradients, and
+ * they are cheap (1.4 M multiply-adds per 28×28 image). Measured on wasm: 3 epochs reach 98.97 % on MNIST
+ * in 85 s and 91.56 % on Fashion-MNIST in 150 s (docs/eval.md). A first try with a stride-1 first layer
+ * (6 M multiply-adds per image) needed ~3 min per MNIST epoch.
  *
  * Cache: `$GENFORGE_CACHE/evaluators/<key>-v<VERSION>/` (default ~/.cache/genforge), holding the standard
  * TF.js model.json + weights.bin (written atomically by saveModel) and meta.json (written last, so a folder
