@@ -58,6 +58,7 @@ export async function gridPng(pixels: Uint8Array, n: number, h: number, w: numbe
   }
   return sharp(Buffer.from(grid.buffer, grid.byteOffset, grid.byteLength), { raw: { width: gw, height: gh, channels: c as 1 | 3 } })
     .resize(gw * scale, gh * scale, { kernel: 'nearest' })
+    .toColourspace(c === 1 ? 'b-w' : 'srgb')
     .png()
     .toBuffer();
 }
@@ -67,6 +68,7 @@ export async function imagePng(pixels: Uint8Array, index: number, h: number, w: 
   const size = h * w * c;
   const px = pixels.subarray(index * size, (index + 1) * size);
   return sharp(Buffer.from(px.buffer, px.byteOffset, px.byteLength), { raw: { width: w, height: h, channels: c as 1 | 3 } })
+    .toColourspace(c === 1 ? 'b-w' : 'srgb')
     .png()
     .toBuffer();
 }

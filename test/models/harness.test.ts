@@ -125,3 +125,18 @@ test('dcgan: BatchNorm uses batch statistics in training mode and moving statist
   assert.deepEqual(Array.from(a), Array.from(ref, (v) => Math.min(255, Math.max(0, roundHalfEven(Math.fround(Math.fround(v + 1) * 127.5))))));
   tf.dispose([z, zc]);
 });
+
+test('sample PNGs keep the model’s channels and pixels (grayscale stays one channel)', async () => {
+  const { default: sharp } = await import('sharp');
+  const { imagePng, gridPng } = await import('../../src/train/samples.js');
+  const px = Uint8Array.from({ length: 2 * 4 * 5 }, (_, i) => (i * 7) % 256);
+  const one = await imagePng(px, 1, 4, 5, 1);
+  assert.equal((await sharp(one).metadata()).channels, 1, 'a grayscale PNG');
+  const data = await sharp(one).extractChannel(0).raw().toBuffer();
+  assert.deepEqual(Array.from(data), Array.from(px.subarray(20, 40)));
+  assert.equal((await sharp(await gridPng(px, 2, 4, 5, 1)).metadata()).channels, 1);
+  const rgb = Uint8Array.from({ length: 4 * 5 * 3 }, (_, i) => (i * 11) % 256);
+  const c3 = await sharp(await imagePng(rgb, 0, 4, 5, 3)).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(c3.info.channels, 3);
+  assert.deepEqual(Array.from(c3.data), Array.from(rgb));
+});
