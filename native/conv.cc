@@ -20,7 +20,11 @@ using alg = algorithm;
 // 64/128-channel primitives), but pads a 1-channel side to 8 or 16 channels, and which one wins differs
 // between primitives and between ISAs (AVX2 vs AVX-512 JIT kernels). So the first call of each shape builds
 // both, times each on the call's own buffers (interleaved, best of 3) and keeps the faster: a few ms once per shape.
-// GENFORGE_NATIVE_LAYOUT=any|nhwc forces one choice (for measurements).
+// GENFORGE_NATIVE_LAYOUT=any|nhwc|gemm forces one choice (for measurements).
+// Timing makes the choice depend on the machine's load, and the variants round differently, so two runs
+// with the same seed could train different weights. By default each primitive therefore takes a fixed
+// variant (the one the timing picked on this machine kind at the DCGAN's shapes); GENFORGE_NATIVE_TUNE=1
+// turns the timing on, trading bit-for-bit reproducibility for speed on other hardware.
 // Variants: oneDNN with its own layout, oneDNN on NHWC, and (few input channels only, backward
 // directions) im2col + sgemm, which beats oneDNN's padded-channel kernels for the 1-channel layers.
 enum Variant { kAny = 0, kNhwc = 1, kGemm = 2 };
@@ -37,15 +41,25 @@ static int forcedVariant() {
   return v;
 }
 
+static bool tuningEnabled() {
+  static const bool on = [] {
+    const char* f = std::getenv("GENFORGE_NATIVE_TUNE");
+    return f && std::string(f) == "1";
+  }();
+  return on;
+}
+
 template <class Entry, class Build, class Run>
 static Entry& tuned(std::unordered_map<std::string, std::unique_ptr<Entry>>& cache, const std::string& key,
-                    std::vector<int> variants, Build build, Run run) {
+                    std::vector<int> variants, int preferred, Build build, Run run) {
   auto it = cache.find(key);
   if (it != cache.end()) return *it->second;
   const int forced = forcedVariant();
   std::unique_ptr<Entry> best;
   if (forced >= 0 && std::find(variants.begin(), variants.end(), forced) != variants.end()) {
     best = build(forced);
+  } else if (!tuningEnabled()) {
+    best = build(preferred);
   } else {
     std::vector<std::unique_ptr<Entry>> cand;
     for (int v : variants) cand.push_back(build(v));
@@ -176,7 +190,7 @@ void convForward(const ConvGeom& g, const float* x, const float* w, const float*
     e.dst.finish(y);
     stream().wait();
   };
-  run(tuned(cache, key, {kAny, kNhwc}, build, run));
+  run(tuned(cache, key, {kAny, kNhwc}, kNhwc, build, run));
 }
 
 struct BwdDataEntry {
@@ -220,7 +234,7 @@ void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float*
     e.diffSrc.finish(dx);
     stream().wait();
   };
-  run(tuned(cache, g.key(), backwardVariants(g), build, run));
+  run(tuned(cache, g.key(), backwardVariants(g), g.C <= kGemmMaxChannels ? kGemm : kNhwc, build, run));
 }
 
 struct BwdWeightsEntry {
@@ -264,7 +278,7 @@ void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, flo
     e.diffWei.finish(dw);
     stream().wait();
   };
-  run(tuned(cache, g.key(), backwardVariants(g), build, run));
+  run(tuned(cache, g.key(), backwardVariants(g), g.C <= kGemmMaxChannels ? kNhwc : kAny, build, run));
 }
 
 }  // namespace gf
