@@ -24,13 +24,14 @@ export function buildProgram(): Command {
     .version(TOOLKIT_VERSION, '-v, --version')
     .option('--quiet', 'only warnings and errors')
     .option('--verbose', 'debug output')
-    .showHelpAfterError('(run with --help for usage)')
     .hook('preAction', (cmd) => {
       const o = cmd.opts();
       if (o.quiet) setLogLevel('warn');
       if (o.verbose) setLogLevel('debug');
     });
 
+  // Before the commands are added, so that they inherit it: parse errors come back to main() as exceptions.
+  program.exitOverride();
   addTrainCommand(program, (opts, cmd) => run(() => import('./train.js'), opts, cmd));
   addSampleCommand(program, (opts, cmd) => run(() => import('./sample.js'), opts, cmd));
   addDoctorCommand(program, (opts, cmd) => run(() => import('./doctor.js'), opts, cmd));
@@ -40,7 +41,6 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,4 +1,5 @@
 /** `genforge train`: resolve the config, pick the backend, load the data, train, say where the files are. */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { GenforgeError, ERROR_CODES } from '../errors.js';
@@ -64,6 +65,13 @@ export default async function trainCommand(opts: Record<string, unknown>, _cmd: 
     strict: cfg.strict,
   });
   log.info(`data: ${describeDataset(ds)}`);
+  const isFolder = !['mnist', 'fashion-mnist'].includes(cfg.dataset) && statSync(cfg.dataset).isDirectory();
+  if (!isFolder && (cfg.imageSize !== undefined || cfg.channels !== undefined)) {
+    log.warn(`--image-size/--channels apply to image folders only; ${cfg.dataset} keeps its ${ds.height}×${ds.width}×${ds.channels} images`);
+  }
+  if (cfg.batchSize > ds.count) {
+    log.warn(`--batch-size ${cfg.batchSize} is larger than the dataset (${ds.count} images): each step uses all ${ds.count}`);
+  }
 
   // 1b. With --eval-every, the evaluator and the real features are made ready before the first step.
   let evaluate: TrainRequest['evaluate'];
@@ -77,13 +85,15 @@ export default async function trainCommand(opts: Record<string, unknown>, _cmd: 
   // 2. Ctrl-C: the first one saves a checkpoint after the current step and stops; a second one quits now.
   const controller = new AbortController();
   let presses = 0;
-  const onSigint = () => {
+  let exitCode = 130;
+  const onSigint = (signal: NodeJS.Signals) => {
+    exitCode = signal === 'SIGTERM' ? 143 : 130;
     presses += 1;
     if (presses === 1) {
       log.warn('interrupted: saving a checkpoint after this step (Ctrl-C again to quit without it)');
       controller.abort();
     } else {
-      process.exit(130);
+      process.exit(exitCode);
     }
   };
   process.on('SIGINT', onSigint);
@@ -124,5 +134,5 @@ export default async function trainCommand(opts: Record<string, unknown>, _cmd: 
   log.info(`curves:  ${result.curvesPath}`);
   log.info(`run:     ${outDir} (run.json, metrics.jsonl, checkpoints/)`);
   process.stdout.write(outDir + '\n');
-  return result.interrupted ? 130 : 0;
+  return result.interrupted ? exitCode : 0;
 }

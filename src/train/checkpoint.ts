@@ -15,7 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { log } from '../log.js';
 import { GenforgeError, ERROR_CODES } from '../errors.js';
 import { writeFileAtomic, fsyncDir } from '../util/atomic.js';
 import type { RngState } from '../util/rng.js';
@@ -173,8 +174,12 @@ export function cleanPartialCheckpoints(runDir: string): void {
   }
 }
 
-/** The newest intact checkpoint of a run: the one latest.json names, else the newest that verifies. */
-export function findLatestCheckpoint(runDir: string): { dir: string; state: CheckpointState } | null {
+/**
+ * The newest intact checkpoint of a run: the one latest.json names, else the newest that verifies.
+ * Damaged checkpoints met on the way are described in `problems` ("step-00000400: generator/weights.bin
+ * does not match its checksum").
+ */
+export function findLatestCheckpoint(runDir: string, problems: string[] = []): { dir: string; state: CheckpointState } | null {
   const root = join(runDir, CHECKPOINT_DIR);
   const candidates: string[] = [];
   try {
@@ -184,26 +189,51 @@ export function findLatestCheckpoint(runDir: string): { dir: string; state: Chec
     // No pointer, or a damaged one: fall back to scanning.
   }
   candidates.push(...listCheckpointDirs(root).reverse());
+  const seen = new Set<string>();
   for (const name of candidates) {
+    if (seen.has(name)) continue;
+    seen.add(name);
     const dir = join(root, name);
     try {
       return { dir, state: verifyCheckpoint(dir) };
-    } catch {
+    } catch (e) {
+      problems.push(`${name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (e as Error).message}`);
       continue;
     }
   }
   return null;
 }
 
+/**
+ * Before a resumed run writes new checkpoints: rename damaged ones to damaged-step-XXXXXXXX (kept for
+ * inspection, never counted among the newest checkpoints that pruning keeps) and say so.
+ */
+export function setAsideDamagedCheckpoints(runDir: string): void {
+  const root = join(runDir, CHECKPOINT_DIR);
+  for (const name of listCheckpointDirs(root)) {
+    try {
+      verifyCheckpoint(join(root, name));
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'a file is missing' : (e as Error).message;
+      renameSync(join(root, name), join(root, `damaged-${name}`));
+      log.warn(`checkpoint ${name} is damaged (${reason}); moved it to ${join(CHECKPOINT_DIR, `damaged-${name}`)}`);
+    }
+  }
+}
+
 /** Load the newest intact checkpoint of a run: its models and state (optimizer moments: readOptimizerState). */
 export async function loadLatestCheckpoint(runDir: string): Promise<LoadedCheckpoint> {
-  const found = findLatestCheckpoint(runDir);
+  const problems: string[] = [];
+  const found = findLatestCheckpoint(runDir, problems);
   if (!found) {
     throw new GenforgeError(
       ERROR_CODES.BAD_RUN,
-      `${runDir}: no complete checkpoint found in ${join(runDir, CHECKPOINT_DIR)}; is this a genforge run folder?`,
+      problems.length
+        ? `${runDir}: no intact checkpoint: ${problems.join('; ')}`
+        : `${runDir}: no checkpoint found in ${join(runDir, CHECKPOINT_DIR)}; the run saved none yet`,
     );
   }
+  for (const p of problems) log.warn(`checkpoint ${p}; using ${basename(found.dir)} (step ${found.state.step}) instead`);
   const models = {
     generator: await loadModel(join(found.dir, 'generator')),
     discriminator: await loadModel(join(found.dir, 'discriminator')),

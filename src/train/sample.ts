@@ -1,6 +1,6 @@
 /** Sampling a loaded run to files: a grid PNG, an IDX file, or a folder of PNGs. Same seed, same bytes. */
-import { mkdirSync, existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { GenforgeError, ERROR_CODES } from '../errors.js';
 import { encodeIdx } from '../data/idx.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -22,8 +22,31 @@ export function sampleImages(run: LoadedRun, n: number, seed: number): Uint8Arra
   return generateImages(run.generator, latentCodes(n, latentDim, seed), latentDim);
 }
 
+/** An output file path that can be written: not a folder, its parent a folder (created when missing). */
+function checkOutFile(out: string, format: SampleFormat): void {
+  if (existsSync(out) && statSync(out).isDirectory()) {
+    throw new GenforgeError(ERROR_CODES.BAD_OUTPUT, `--out ${out}: is a folder; --format ${format} writes one file (or use --format png-dir for a folder)`);
+  }
+  const parent = dirname(out);
+  if (existsSync(parent) && !statSync(parent).isDirectory()) {
+    throw new GenforgeError(ERROR_CODES.BAD_OUTPUT, `--out ${out}: ${parent} is a file, not a folder`);
+  }
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw new GenforgeError(ERROR_CODES.BAD_OUTPUT, `--out ${out}: cannot create ${parent} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 export async function writeSamples(run: LoadedRun, req: SampleRequest): Promise<string[]> {
   const { height: h, width: w, channels: c } = run.info.model;
+  if (req.format === 'png-dir') {
+    if (existsSync(req.out) && !statSync(req.out).isDirectory()) {
+      throw new GenforgeError(ERROR_CODES.BAD_OUTPUT, `--out ${req.out}: is a file; --format png-dir writes a folder of PNGs`);
+    }
+  } else {
+    checkOutFile(req.out, req.format);
+  }
   const px = sampleImages(run, req.n, req.seed);
   switch (req.format) {
     case 'png':

@@ -7,7 +7,7 @@
  * run resumed from a checkpoint draws exactly what the uninterrupted run would, and the same seed on the
  * same backend gives the same weights.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, copyFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { GenforgeError, ERROR_CODES } from '../errors.js';
@@ -22,7 +22,14 @@ import { writeFileAtomic, fsyncDir } from '../util/atomic.js';
 import { saveModel } from './model-io.js';
 import { Adam } from './adam.js';
 import { ganTrainStep, trainableVariables, type GanStepMetrics } from './gan-step.js';
-import { CHECKPOINT_DIR, cleanPartialCheckpoints, loadLatestCheckpoint, readOptimizerState, saveCheckpoint } from './checkpoint.js';
+import {
+  CHECKPOINT_DIR,
+  cleanPartialCheckpoints,
+  loadLatestCheckpoint,
+  readOptimizerState,
+  saveCheckpoint,
+  setAsideDamagedCheckpoints,
+} from './checkpoint.js';
 import { generateImages, gridPng, latentCodes } from './samples.js';
 import { curvesHtml, curvesPng, curvesSvg, type CurvePoint } from './curves.js';
 import { describeDatasetForRun, readRunInfo, writeRunInfo, type RunInfo } from './run.js';
@@ -147,7 +154,11 @@ async function writeCurves(dir: string, title: string): Promise<string> {
 }
 
 function isEmptyDir(dir: string): boolean {
-  return !existsSync(dir) || readdirSync(dir).length === 0;
+  if (!existsSync(dir)) return true;
+  if (!statSync(dir).isDirectory()) {
+    throw new GenforgeError(ERROR_CODES.BAD_OUTPUT, `--out ${dir}: is a file, not a folder; choose a folder path for the run`);
+  }
+  return readdirSync(dir).length === 0;
 }
 
 export async function train(req: TrainRequest): Promise<TrainResult> {
@@ -167,6 +178,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   if (req.resume) {
     const prev = readRunInfo(outDir);
     cleanPartialCheckpoints(outDir);
+    setAsideDamagedCheckpoints(outDir);
     const ck = await loadLatestCheckpoint(outDir);
     models = ck.models;
     opt = {
@@ -177,6 +189,12 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     opt.generator.setState(states.generator);
     opt.discriminator.setState(states.discriminator);
     startStep = ck.state.step;
+    if (startStep > totalSteps) {
+      throw new GenforgeError(
+        ERROR_CODES.BAD_CONFIG,
+        `--resume ${outDir}: the run is already at step ${startStep}, past the budget of ${totalSteps} steps; give a larger --steps or --epochs`,
+      );
+    }
     noise = new Rng(ck.state.rng);
     run = { ...prev, config: cfg, totalSteps, backend: tf.getBackend() };
     // Metrics logged after the checkpoint belong to steps that will be run again.
@@ -218,7 +236,11 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
       stepsPerEpoch: spe,
       totalSteps,
     };
-    mkdirSync(outDir, { recursive: true });
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw new GenforgeError(ERROR_CODES.BAD_OUTPUT, `--out ${outDir}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
   }
   writeRunInfo(outDir, run);
   mkdirSync(join(outDir, 'samples'), { recursive: true });

@@ -67,6 +67,10 @@ test('train a few steps on real MNIST, then sample as png, idx and png-dir', () 
     const res = cli(['train', '--resume', run, '--steps', '5', '--backend', 'wasm']);
     assert.equal(res.code, 0, res.stderr);
     assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 5);
+    const intoDir = cli(['sample', '--run', run, '--out', d.path, '--backend', 'wasm']);
+    assert.equal(intoDir.code, 1);
+    assert.match(intoDir.stderr, /is a folder; --format png writes one file/);
+    assert.deepEqual(readdirSync(d.path).filter((f) => f.includes('.tmp-')), [], 'no temporary files left');
     const bad = cli(['train', '--resume', run, '--steps', '6', '--lr', '0.1']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /--lr cannot change when resuming/);
@@ -112,6 +116,9 @@ test('bad flags are refused with the flag named', () => {
     [['train', '--dataset', 'no-such-data', '--backend', 'wasm'], /no-such-data.*mnist, fashion-mnist/],
     [['sample', '--run', '/nonexistent/run', '--out', 'x.png', '--backend', 'wasm'], /not a genforge run folder/],
   ];
+  const unknown = cli(['train', '--frobnicate']);
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.stderr.trim(), "error: unknown option '--frobnicate'");
   for (const [args, want] of cases) {
     const r = cli(args);
     assert.notEqual(r.code, 0, args.join(' '));

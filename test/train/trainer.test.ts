@@ -119,3 +119,56 @@ test('the run folder describes itself and holds samples, curves, metrics and a c
     d.cleanup();
   }
 });
+
+test('a damaged newest checkpoint: loading warns and falls back; resuming sets it aside and keeps the intact ones', async () => {
+  const { writeFileSync, readdirSync } = await import('node:fs');
+  const { setLogSink, resetLogSink } = await import('../../src/log.js');
+  const { loadLatestCheckpoint } = await import('../../src/train/checkpoint.js');
+  const d = tempDir();
+  const warnings: string[] = [];
+  try {
+    await train({ config: cfg({ steps: 4, checkpointEvery: 2 }), dataset: ds, outDir: d.path });
+    const bad = join(d.path, 'checkpoints', 'step-00000004', 'generator', 'weights.bin');
+    const bytes = readFileSync(bad);
+    bytes[100] = bytes[100]! ^ 0xff;
+    writeFileSync(bad, bytes);
+    setLogSink((lvl, msg) => lvl === 'warn' && warnings.push(msg));
+    const ck = await loadLatestCheckpoint(d.path);
+    assert.equal(ck.state.step, 2, 'falls back to the intact step 2');
+    assert.ok(warnings.some((w) => /step-00000004: generator\/weights\.bin does not match its checksum/.test(w)), warnings.join('\n'));
+    ck.models.generator.dispose();
+    ck.models.discriminator.dispose();
+
+    const r = await train({ config: cfg({ steps: 6, checkpointEvery: 2 }), dataset: ds, outDir: d.path, resume: true });
+    assert.equal(r.step, 6);
+    const names = readdirSync(join(d.path, 'checkpoints')).sort();
+    assert.ok(names.includes('damaged-step-00000004'), names.join(', '));
+    assert.ok(names.includes('step-00000006') && names.includes('step-00000004'), `intact newest two kept: ${names}`);
+    // The run resumed from step 2, so its steps 3..6 were trained again; each is logged once.
+    assert.deepEqual(readMetrics(d.path).map((m) => m.step), [1, 2, 3, 4, 5, 6]);
+
+    // Every checkpoint damaged: the error says which and why.
+    for (const n of ['step-00000004', 'step-00000006']) writeFileSync(join(d.path, 'checkpoints', n, 'optimizer.bin'), 'x');
+    await assert.rejects(loadLatestCheckpoint(d.path), /no intact checkpoint: .*step-00000006: optimizer\.bin does not match its checksum/);
+  } finally {
+    resetLogSink();
+    d.cleanup();
+  }
+});
+
+test('resuming with a budget below the step the run reached is refused; --out that is a file is refused', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const d = tempDir();
+  try {
+    await train({ config: cfg({ steps: 3 }), dataset: ds, outDir: join(d.path, 'run') });
+    await assert.rejects(
+      train({ config: cfg({ steps: 2 }), dataset: ds, outDir: join(d.path, 'run'), resume: true }),
+      /already at step 3, past the budget of 2 steps/,
+    );
+    assert.equal(JSON.parse(readFileSync(join(d.path, 'run', 'run.json'), 'utf8')).totalSteps, 3, 'run.json untouched');
+    writeFileSync(join(d.path, 'afile'), 'x');
+    await assert.rejects(train({ config: cfg({ steps: 1 }), dataset: ds, outDir: join(d.path, 'afile') }), /is a file, not a folder/);
+  } finally {
+    d.cleanup();
+  }
+});
