@@ -8,7 +8,9 @@
  *   2. Generator: fake = G(z) again (same z, G unchanged, so the same images); L_G = E[softplus(−D(fake))]
  *      through the updated D; update G's variables only.
  *
- * BatchNorm layers run in training mode in both passes (batch statistics; moving averages update).
+ * BatchNorm layers run in training mode in both passes (batch statistics). Their moving averages are
+ * updated once per step, as in PyTorch: step 1 restores the generator's moving statistics after its
+ * forward pass, so only step 2's pass (the same batch, hence the same statistics) updates them.
  */
 import * as tf from '@tensorflow/tfjs';
 import { discriminatorLoss, generatorLoss } from './losses.js';
@@ -53,6 +55,8 @@ function orderedGrads(grads: tf.NamedTensorMap, vars: readonly tf.Variable[]): t
 export function discriminatorStep(models: GanModels, opt: GanOptimizers, batch: GanBatch): { lossD: number; dReal: number; dFake: number } {
   const { generator: G, discriminator: D } = models;
   return tf.tidy(() => {
+    const moving = G.nonTrainableWeights.map((w) => w.read());
+    const saved = moving.map((v) => v.clone());
     let dReal!: tf.Scalar;
     let dFake!: tf.Scalar;
     const d = tf.variableGrads(() => {
@@ -64,6 +68,7 @@ export function discriminatorStep(models: GanModels, opt: GanOptimizers, batch: 
       return discriminatorLoss(realLogits, fakeLogits);
     }, opt.discriminator.vars as tf.Variable[]);
     opt.discriminator.apply(orderedGrads(d.grads, opt.discriminator.vars));
+    moving.forEach((v, i) => (v as tf.Variable).assign(saved[i]!));
     const out = { lossD: d.value.dataSync()[0]!, dReal: dReal.dataSync()[0]!, dFake: dFake.dataSync()[0]! };
     dReal.dispose();
     dFake.dispose();

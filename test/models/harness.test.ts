@@ -140,3 +140,27 @@ test('sample PNGs keep the model’s channels and pixels (grayscale stays one ch
   assert.equal(c3.info.channels, 3);
   assert.deepEqual(Array.from(c3.data), Array.from(rgb));
 });
+
+test("dcgan: BatchNorm moving statistics move once per step (the discriminator's pass leaves them alone)", () => {
+  const m = buildModels({ family: 'dcgan', latentDim: 16, height: 28, width: 28, channels: 1 }, 6);
+  const opt = {
+    generator: new Adam(trainableVariables(m.generator), ADAM),
+    discriminator: new Adam(trainableVariables(m.discriminator), ADAM),
+  };
+  const batch = { real: tf.randomUniform([4, 28, 28, 1], -1, 1) as tf.Tensor4D, z: tf.randomNormal([4, 16]) as tf.Tensor2D };
+  const moving = () => m.generator.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
+  assert.equal(m.generator.nonTrainableWeights.length, 4, 'two BatchNorm layers: moving mean and variance each');
+  const m0 = moving();
+  discriminatorStep(m, opt, batch);
+  assert.deepEqual(moving(), m0, "the discriminator's step changed the generator's moving statistics");
+  // One training-mode pass updates them: moving ← 0.9·moving + 0.1·batch statistic.
+  const expected = tf.tidy(() => {
+    const h = m.generator.layers[0]!.apply(batch.z) as tf.Tensor; // [B, 7·7·128] before the first BatchNorm
+    const { mean } = tf.moments(h, 0);
+    return Array.from(tf.add(tf.mul(tf.tensor(m0[0]!), 0.9), tf.mul(mean, 0.1)).dataSync());
+  });
+  generatorStep(m, opt, batch);
+  const after = moving()[0]!;
+  for (let i = 0; i < after.length; i++) assert.ok(Math.abs(after[i]! - expected[i]!) < 1e-5, `moving mean[${i}] ${after[i]} vs ${expected[i]}`);
+  tf.dispose([batch.real, batch.z]);
+});
