@@ -12,7 +12,7 @@ import { cli, cliStart } from '../cli/run-cli.js';
 import { findLatestCheckpoint } from '../../src/train/checkpoint.js';
 import { tempDir } from '../helpers.js';
 
-const STEPS = 24;
+const STEPS = 60;
 const ARGS = ['--model', 'gan', '--dataset', 'mnist', '--batch-size', '32', '--latent-dim', '32', '--seed', '5',
   '--checkpoint-every', '2', '--sample-every', '1000', '--backend', 'wasm', '--no-progress'];
 
@@ -20,6 +20,24 @@ function stateBytes(runDir: string): Buffer[] {
   const ck = findLatestCheckpoint(runDir);
   assert.ok(ck, `no intact checkpoint in ${runDir}`);
   return ['generator/weights.bin', 'discriminator/weights.bin', 'optimizer.bin'].map((f) => readFileSync(join(ck.dir, f)));
+}
+
+/** The step latest.json points at, or -1 (missing, or caught mid-rename). */
+function latestStep(runDir: string): number {
+  try {
+    return (JSON.parse(readFileSync(join(runDir, 'checkpoints', 'latest.json'), 'utf8')) as { step: number }).step;
+  } catch {
+    return -1;
+  }
+}
+
+/** Resolves when the run has saved a checkpoint beyond `step` (polling the file system, bounded). */
+async function waitForCheckpointAfter(runDir: string, step: number, limitMs = 120_000): Promise<void> {
+  const t0 = Date.now();
+  while (latestStep(runDir) <= step) {
+    if (Date.now() - t0 > limitMs) throw new Error(`${runDir}: no checkpoint after step ${step} within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Resolves when `path` exists (polling the file system, bounded). */
@@ -44,10 +62,11 @@ test('SIGKILL at several points never loses the last checkpoint, and resume ends
     let steps: number[] = [];
     for (const [i, delay] of delays.entries()) {
       const args = i === 0 ? ['train', ...ARGS, '--steps', String(STEPS), '--out', run] : ['train', '--resume', run, '--steps', String(STEPS), '--backend', 'wasm', '--no-progress'];
+      const before = latestStep(run);
       const child = cliStart(args);
       const exited = once(child, 'exit');
-      if (i === 0) await waitFor(join(run, 'checkpoints', 'latest.json'));
-      else await new Promise((r) => setTimeout(r, 1500)); // let the resumed process load and train a little
+      // Kill only once this process has trained and saved something of its own, then after `delay`.
+      await waitForCheckpointAfter(run, before);
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
       const [code, signal] = await exited;
