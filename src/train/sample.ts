@@ -1,6 +1,7 @@
 /** Sampling a loaded run to files: a grid PNG, an IDX file, or a folder of PNGs. Same seed, same bytes. */
 import { mkdirSync, existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
+import { log } from '../log.js';
 import { GenforgeError, ERROR_CODES } from '../errors.js';
 import { encodeIdx } from '../data/idx.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -46,6 +47,11 @@ export async function writeSamples(run: LoadedRun, req: SampleRequest): Promise<
     }
   } else {
     checkOutFile(req.out, req.format);
+    const ext = extname(req.out).toLowerCase();
+    const want = req.format === 'png' ? ['.png'] : ['.idx', '.ubyte', ''];
+    if (!want.includes(ext) && !(req.format === 'idx' && /-idx\d-ubyte$/.test(req.out))) {
+      log.warn(`--out ${req.out}: --format ${req.format} writes ${req.format === 'png' ? 'a PNG image' : 'an IDX file'}, whatever the file name says`);
+    }
   }
   const px = sampleImages(run, req.n, req.seed);
   switch (req.format) {

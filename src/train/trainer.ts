@@ -255,6 +255,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     const path = join(outDir, 'samples', `step-${String(step).padStart(8, '0')}.png`);
     writeFileAtomic(path, png);
     writeFileAtomic(join(outDir, 'samples.png'), png);
+    log.debug(`samples ${path}`);
     cb.onSample?.(path, step);
     return path;
   };
@@ -277,7 +278,9 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   };
   const checkpoint = async (step: number) => {
     flushMetrics();
+    const t = performance.now();
     const dir = await saveCheckpoint(outDir, step, models, opt, noise.state());
+    log.debug(`checkpoint ${dir} (${(performance.now() - t).toFixed(0)} ms)`);
     cb.onCheckpoint?.(dir, step);
   };
 
