@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { GenforgeError, ERROR_CODES } from '../errors.js';
 import { log } from '../log.js';
-import { resolveTrainConfig, parseTrainConfig, flagName, type TrainConfig } from '../config.js';
+import { resolveTrainConfig, parseTrainConfig, flagName, TRAIN_CONFIG_KEYS, type TrainConfig } from '../config.js';
 import { announceBackend, initBackend } from '../backend/index.js';
 import { loadDataset } from '../data/index.js';
 import { describeDataset } from '../data/types.js';
@@ -15,14 +15,11 @@ import { createProgress } from './progress.js';
 /** Settings a resumed run may change; everything else stays as the run was started. */
 const RESUMABLE = new Set(['epochs', 'steps', 'sampleEvery', 'checkpointEvery', 'logEvery', 'evalEvery', 'backend']);
 
+/** The config keys the user set on the command line (commander names options after the schema's keys). */
 function flagsFrom(opts: Record<string, unknown>): Record<string, unknown> {
-  const keys = [
-    'model', 'dataset', 'labels', 'imageSize', 'strict', 'epochs', 'steps', 'batchSize', 'lr', 'beta1', 'beta2',
-    'latentDim', 'seed', 'backend', 'sampleEvery', 'checkpointEvery', 'logEvery', 'evalEvery',
-  ];
   const flags: Record<string, unknown> = {};
-  for (const k of keys) if (opts[k] !== undefined) flags[k] = opts[k];
-  if (opts.channels !== undefined) flags.channels = Number(opts.channels);
+  for (const k of TRAIN_CONFIG_KEYS) if (opts[k] !== undefined) flags[k] = opts[k];
+  if (opts.channels !== undefined) flags.channels = Number(opts.channels); // parsed as a choice string
   return flags;
 }
 

@@ -163,6 +163,11 @@ function verifyCheckpoint(dir: string): CheckpointState {
   return state;
 }
 
+/** Why a checkpoint failed verification, in words. */
+function damage(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'a file is missing' : (e as Error).message;
+}
+
 /** Remove temporary folders left by a process that was killed while saving. */
 export function cleanPartialCheckpoints(runDir: string): void {
   const root = join(runDir, CHECKPOINT_DIR);
@@ -197,7 +202,7 @@ export function findLatestCheckpoint(runDir: string, problems: string[] = []): {
     try {
       return { dir, state: verifyCheckpoint(dir) };
     } catch (e) {
-      problems.push(`${name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (e as Error).message}`);
+      problems.push(`${name}: ${damage(e)}`);
       continue;
     }
   }
@@ -214,9 +219,8 @@ export function setAsideDamagedCheckpoints(runDir: string): void {
     try {
       verifyCheckpoint(join(root, name));
     } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'a file is missing' : (e as Error).message;
       renameSync(join(root, name), join(root, `damaged-${name}`));
-      log.warn(`checkpoint ${name} is damaged (${reason}); moved it to ${join(CHECKPOINT_DIR, `damaged-${name}`)}`);
+      log.warn(`checkpoint ${name} is damaged (${damage(e)}); moved it to ${join(CHECKPOINT_DIR, `damaged-${name}`)}`);
     }
   }
 }
