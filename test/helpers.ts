@@ -1,5 +1,6 @@
 /** Shared test helpers: backend set-up, small real datasets, temp folders. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -7,6 +8,7 @@ import { initBackend, type BackendName } from '../src/backend/index.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { takeFirst, type Dataset } from '../src/data/types.js';
 import { setLogLevel } from '../src/log.js';
+import { findLatestCheckpoint } from '../src/train/checkpoint.js';
 
 setLogLevel('warn');
 
@@ -38,5 +40,14 @@ export function flatWeights(model: tf.LayersModel): Float32Array {
     out.set(p, off);
     off += p.length;
   }
+  return out;
+}
+
+/** The bytes that define a run's trained state: both models' weights and the optimizer moments. */
+export function checkpointBytes(runDir: string): Record<string, Buffer> {
+  const ck = findLatestCheckpoint(runDir);
+  assert.ok(ck, `no intact checkpoint in ${runDir}`);
+  const out: Record<string, Buffer> = {};
+  for (const f of ['generator/weights.bin', 'discriminator/weights.bin', 'optimizer.bin']) out[f] = readFileSync(join(ck.dir, f));
   return out;
 }

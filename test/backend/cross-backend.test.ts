@@ -10,7 +10,7 @@ import { parseTrainConfig } from '../../src/config.js';
 import { train, readMetrics } from '../../src/train/trainer.js';
 import { loadRun } from '../../src/train/load.js';
 import { sampleImages } from '../../src/train/sample.js';
-import { mnistSubset, tempDir } from '../helpers.js';
+import { checkpointBytes, mnistSubset, tempDir } from '../helpers.js';
 
 let nativeWhy: string | null = null;
 try {
@@ -60,15 +60,9 @@ for (const [model, steps] of [['gan', 12], ['dcgan', 6]] as const) {
 
 test('native: separate processes with the same seed give identical weights, and resume across processes matches', { skip: nativeWhy ?? false }, async () => {
   const { cli } = await import('../cli/run-cli.js');
-  const { findLatestCheckpoint } = await import('../../src/train/checkpoint.js');
-  const { readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const d = tempDir();
-  const bytes = (dir: string) => {
-    const ck = findLatestCheckpoint(dir);
-    assert.ok(ck);
-    return ['generator/weights.bin', 'discriminator/weights.bin', 'optimizer.bin'].map((f) => readFileSync(join(ck.dir, f)));
-  };
+  const bytes = checkpointBytes;
   try {
     const args = ['train', '--model', 'dcgan', '--batch-size', '32', '--seed', '4', '--backend', 'native', '--no-progress'];
     for (const name of ['a', 'b']) assert.equal(cli([...args, '--steps', '12', '--out', join(d.path, name)]).code, 0);

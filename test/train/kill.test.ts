@@ -10,17 +10,11 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { cli, cliStart } from '../cli/run-cli.js';
 import { findLatestCheckpoint } from '../../src/train/checkpoint.js';
-import { tempDir } from '../helpers.js';
+import { checkpointBytes, tempDir } from '../helpers.js';
 
 const STEPS = 60;
 const ARGS = ['--model', 'gan', '--dataset', 'mnist', '--batch-size', '32', '--latent-dim', '32', '--seed', '5',
   '--checkpoint-every', '2', '--sample-every', '1000', '--backend', 'wasm', '--no-progress'];
-
-function stateBytes(runDir: string): Buffer[] {
-  const ck = findLatestCheckpoint(runDir);
-  assert.ok(ck, `no intact checkpoint in ${runDir}`);
-  return ['generator/weights.bin', 'discriminator/weights.bin', 'optimizer.bin'].map((f) => readFileSync(join(ck.dir, f)));
-}
 
 /** The step latest.json points at, or -1 (missing, or caught mid-rename). */
 function latestStep(runDir: string): number {
@@ -79,7 +73,7 @@ test('SIGKILL at several points never loses the last checkpoint, and resume ends
     assert.ok(steps.length >= 3, `only ${steps.length} kills landed before the run finished`);
     const last = cli(['train', '--resume', run, '--steps', String(STEPS), '--backend', 'wasm', '--no-progress']);
     assert.equal(last.code, 0, last.stderr);
-    assert.deepEqual(stateBytes(run), stateBytes(ref), `resumed run differs from the uninterrupted one (kills at checkpoint steps ${steps})`);
+    assert.deepEqual(checkpointBytes(run), checkpointBytes(ref), `resumed run differs from the uninterrupted one (kills at checkpoint steps ${steps})`);
     const metrics = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
     assert.deepEqual(metrics, Array.from({ length: STEPS }, (_, i) => i + 1), 'each step logged once');
   } finally {

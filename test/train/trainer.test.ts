@@ -8,8 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTrainConfig, type TrainConfigInput } from '../../src/config.js';
 import { train, readMetrics } from '../../src/train/trainer.js';
-import { findLatestCheckpoint } from '../../src/train/checkpoint.js';
-import { mnistSubset, tempDir, useTestBackend } from '../helpers.js';
+import { checkpointBytes, mnistSubset, tempDir, useTestBackend } from '../helpers.js';
 
 await useTestBackend();
 
@@ -19,14 +18,6 @@ function cfg(over: TrainConfigInput) {
   return parseTrainConfig({ model: 'gan', batchSize: 16, latentDim: 32, seed: 11, sampleEvery: 1000, checkpointEvery: 1000, ...over });
 }
 
-/** The bytes that define a trained state: both models' weights and the optimizer moments. */
-function stateBytes(runDir: string): Record<string, Buffer> {
-  const ck = findLatestCheckpoint(runDir);
-  assert.ok(ck, `no checkpoint in ${runDir}`);
-  const out: Record<string, Buffer> = {};
-  for (const f of ['generator/weights.bin', 'discriminator/weights.bin', 'optimizer.bin']) out[f] = readFileSync(join(ck.dir, f));
-  return out;
-}
 
 for (const model of ['gan', 'dcgan'] as const) {
   const steps = model === 'gan' ? 9 : 4;
@@ -40,8 +31,8 @@ for (const model of ['gan', 'dcgan'] as const) {
       await train({ config: cfg({ model, steps, batchSize }), dataset: ds, outDir: a.path });
       await train({ config: cfg({ model, steps, batchSize }), dataset: ds, outDir: b.path });
       await train({ config: cfg({ model, steps, batchSize, seed: 12 }), dataset: ds, outDir: c.path });
-      assert.deepEqual(stateBytes(a.path), stateBytes(b.path));
-      assert.notDeepEqual(stateBytes(a.path)['generator/weights.bin'], stateBytes(c.path)['generator/weights.bin']);
+      assert.deepEqual(checkpointBytes(a.path), checkpointBytes(b.path));
+      assert.notDeepEqual(checkpointBytes(a.path)['generator/weights.bin'], checkpointBytes(c.path)['generator/weights.bin']);
     } finally {
       a.cleanup();
       b.cleanup();
@@ -67,7 +58,7 @@ for (const model of ['gan', 'dcgan'] as const) {
       assert.equal(first.step, stopAt);
       const second = await train({ config: cfg({ model, steps, batchSize }), dataset: ds, outDir: part.path, resume: true });
       assert.equal(second.step, steps);
-      assert.deepEqual(stateBytes(part.path), stateBytes(full.path));
+      assert.deepEqual(checkpointBytes(part.path), checkpointBytes(full.path));
       // The metrics log holds each step once, in order.
       assert.deepEqual(readMetrics(part.path).map((r) => r.step), Array.from({ length: steps }, (_, i) => i + 1));
     } finally {
@@ -86,7 +77,7 @@ test('a budget in epochs crosses epoch boundaries and resumes to a larger budget
     await train({ config: cfg({ epochs: 1, batchSize: 40 }), dataset: ds, outDir: part.path });
     const r = await train({ config: cfg({ epochs: 3, batchSize: 40 }), dataset: ds, outDir: part.path, resume: true });
     assert.equal(r.step, 9);
-    assert.deepEqual(stateBytes(part.path), stateBytes(full.path));
+    assert.deepEqual(checkpointBytes(part.path), checkpointBytes(full.path));
   } finally {
     full.cleanup();
     part.cleanup();
