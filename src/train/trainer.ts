@@ -130,19 +130,29 @@ export function epochOrder(seed: number, epoch: number, count: number): Uint32Ar
 
 /** Metrics lines of a run with step ≤ maxStep; a torn last line (killed mid-write) is dropped. */
 export function readMetrics(dir: string, maxStep = Infinity): CurvePoint[] {
-  const path = join(dir, METRICS_FILE);
+  return readStepLines<CurvePoint>(join(dir, METRICS_FILE), maxStep);
+}
+
+/** The records of a JSON-lines log with step ≤ maxStep; a torn last line (killed mid-write) is dropped. */
+function readStepLines<T extends { step: number }>(path: string, maxStep: number): T[] {
   if (!existsSync(path)) return [];
-  const out: CurvePoint[] = [];
+  const out: T[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      const rec = JSON.parse(line) as CurvePoint;
+      const rec = JSON.parse(line) as T;
       if (typeof rec.step === 'number' && rec.step <= maxStep) out.push(rec);
     } catch {
       // A line cut short by a kill: ignore it.
     }
   }
   return out;
+}
+
+/** Keep only the records of a log up to `maxStep`: steps after a checkpoint are trained again on resume. */
+function truncateStepLines(path: string, maxStep: number): void {
+  if (!existsSync(path)) return;
+  writeFileAtomic(path, readStepLines(path, maxStep).map((r) => JSON.stringify(r) + '\n').join(''));
 }
 
 async function writeCurves(dir: string, title: string): Promise<string> {
@@ -197,19 +207,9 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     }
     noise = new Rng(ck.state.rng);
     run = { ...prev, config: cfg, totalSteps, backend: tf.getBackend() };
-    // Metrics logged after the checkpoint belong to steps that will be run again.
-    const kept = readMetrics(outDir, startStep);
-    writeFileAtomic(join(outDir, METRICS_FILE), kept.map((r) => JSON.stringify(r) + '\n').join(''));
-    if (existsSync(join(outDir, EVAL_FILE))) {
-      const evals = readFileSync(join(outDir, EVAL_FILE), 'utf8').split('\n').filter((l) => {
-        try {
-          return (JSON.parse(l) as { step: number }).step <= startStep;
-        } catch {
-          return false;
-        }
-      });
-      writeFileAtomic(join(outDir, EVAL_FILE), evals.map((l) => l + '\n').join(''));
-    }
+    // Metrics and evaluations logged after the checkpoint belong to steps that will be run again.
+    truncateStepLines(join(outDir, METRICS_FILE), startStep);
+    truncateStepLines(join(outDir, EVAL_FILE), startStep);
     log.info(`resuming ${outDir} at step ${startStep} of ${totalSteps}`);
   } else {
     if (!isEmptyDir(outDir)) {
